@@ -1,0 +1,8 @@
+//! Exposes the git commit to `--version` (`SUBSTRATE_CLI_COMMIT_HASH`) and rebuilds when it changes.
+
+use substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
+
+fn main() {
+	generate_cargo_keys();
+	rerun_if_git_head_changed();
+}

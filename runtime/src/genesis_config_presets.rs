@@ -1,0 +1,103 @@
+//! Genesis presets: `development` (one collator, for `medchain-node --dev`) and `local_testnet`
+//! (two collators, for a parachain on a local relay chain). The node's chain specs use them by
+//! name; `chain-spec-builder` and `medchain-node build-spec` can too.
+
+use crate::{
+	AccountId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig, PolkadotXcmConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+};
+use alloc::{vec, vec::Vec};
+use cumulus_primitives_core::ParaId;
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_genesis_builder::PresetId;
+use sp_keyring::Sr25519Keyring;
+
+/// Name of the development preset.
+pub const DEVELOPMENT_PRESET: &str = sp_genesis_builder::DEV_RUNTIME_PRESET;
+/// Name of the local-testnet preset.
+pub const LOCAL_TESTNET_PRESET: &str = sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET;
+
+/// Parachain id used by the built-in chain specs. Register the parachain under this id on the
+/// relay chain, or change it in the chain spec before generating the genesis head.
+pub const PARACHAIN_ID: u32 = 2000;
+/// Relay chain named in the built-in chain specs (the local relay chain of the docs).
+pub const RELAY_CHAIN: &str = "rococo-local";
+
+/// Balance given to each endowed development account.
+pub const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+/// XCM version spoken before version negotiation completes.
+const SAFE_XCM_VERSION: u32 = xcm::prelude::XCM_VERSION;
+
+/// Collator candidacy bond.
+const CANDIDACY_BOND: u128 = 16 * EXISTENTIAL_DEPOSIT;
+
+fn session_keys(aura: AuraId) -> SessionKeys {
+	SessionKeys { aura }
+}
+
+fn medchain_genesis(
+	invulnerables: Vec<(AccountId, AuraId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+	id: ParaId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		parachain_info: ParachainInfoConfig { parachain_id: id },
+		collator_selection: CollatorSelectionConfig {
+			invulnerables: invulnerables.iter().cloned().map(|(acc, _)| acc).collect::<Vec<_>>(),
+			candidacy_bond: CANDIDACY_BOND,
+		},
+		session: SessionConfig {
+			keys: invulnerables
+				.into_iter()
+				.map(|(acc, aura)| (acc.clone(), acc, session_keys(aura)))
+				.collect::<Vec<_>>(),
+		},
+		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(SAFE_XCM_VERSION) },
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+fn collator(keyring: Sr25519Keyring) -> (AccountId, AuraId) {
+	(keyring.to_account_id(), keyring.public().into())
+}
+
+fn development_genesis() -> Value {
+	medchain_genesis(
+		vec![collator(Sr25519Keyring::Alice)],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+		PARACHAIN_ID.into(),
+	)
+}
+
+fn local_testnet_genesis() -> Value {
+	medchain_genesis(
+		vec![collator(Sr25519Keyring::Alice), collator(Sr25519Keyring::Bob)],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+		PARACHAIN_ID.into(),
+	)
+}
+
+/// The JSON patch of the preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEVELOPMENT_PRESET => development_genesis(),
+		LOCAL_TESTNET_PRESET => local_testnet_genesis(),
+		_ => return None,
+	};
+	// Serialising a `serde_json::Value` cannot fail; an empty answer would show as "no preset".
+	serde_json::to_vec(&patch).ok()
+}
+
+/// The names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(DEVELOPMENT_PRESET), PresetId::from(LOCAL_TESTNET_PRESET)]
+}

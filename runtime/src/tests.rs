@@ -1,0 +1,125 @@
+//! Runtime-level tests: genesis presets, a signed-origin transfer, fees, proxy filters and the
+//! metadata that Polkadot.js apps reads.
+
+use crate::{
+	configs::ProxyType, genesis_config_presets::*, weights::ExtrinsicBaseWeight, AccountId,
+	Balances, CollatorSelection, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeGenesisConfig, RuntimeOrigin, Sudo, System, WeightToFee, MILLI_UNIT, UNIT,
+};
+use frame_support::{
+	assert_ok,
+	genesis_builder_helper::build_state,
+	traits::{InstanceFilter, fungible::Inspect},
+	weights::WeightToFee as _,
+};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::traits::Dispatchable;
+
+fn ext_with_preset(preset: &str) -> sp_io::TestExternalities {
+	let patch = get_preset(&preset.into()).expect("preset exists");
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		build_state::<RuntimeGenesisConfig>(patch).expect("preset builds a genesis state");
+		System::set_block_number(1);
+	});
+	ext
+}
+
+fn account(keyring: Sr25519Keyring) -> AccountId {
+	keyring.to_account_id()
+}
+
+#[test]
+fn runtime_offers_exactly_the_documented_presets() {
+	let names: Vec<String> = preset_names()
+		.into_iter()
+		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).unwrap())
+		.collect();
+	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert!(get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn development_preset_funds_dev_accounts_and_sets_one_collator() {
+	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
+		for keyring in Sr25519Keyring::well_known() {
+			assert_eq!(Balances::balance(&keyring.to_account_id()), ENDOWMENT);
+		}
+		assert_eq!(CollatorSelection::invulnerables().to_vec(), vec![account(Sr25519Keyring::Alice)]);
+		assert_eq!(Sudo::key(), Some(account(Sr25519Keyring::Alice)));
+		assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID);
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_two_collators() {
+	ext_with_preset(LOCAL_TESTNET_PRESET).execute_with(|| {
+		assert_eq!(
+			CollatorSelection::invulnerables().to_vec(),
+			vec![account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob)]
+		);
+		assert_eq!(pallet_session::Validators::<Runtime>::get().len(), 2);
+	});
+}
+
+#[test]
+fn signed_transfer_moves_funds_and_emits_event() {
+	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
+		let (alice, dave) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Dave));
+		let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: dave.clone().into(),
+			value: 7 * UNIT,
+		});
+		assert_ok!(call.dispatch(RuntimeOrigin::signed(alice.clone())));
+		assert_eq!(Balances::balance(&alice), ENDOWMENT - 7 * UNIT);
+		assert_eq!(Balances::balance(&dave), ENDOWMENT + 7 * UNIT);
+		System::assert_has_event(RuntimeEvent::Balances(pallet_balances::Event::Transfer {
+			from: alice,
+			to: dave,
+			amount: 7 * UNIT,
+		}));
+	});
+}
+
+#[test]
+fn base_extrinsic_costs_a_tenth_of_a_milli_unit() {
+	assert_eq!(WeightToFee::weight_to_fee(&ExtrinsicBaseWeight::get()), MILLI_UNIT / 10);
+}
+
+#[test]
+fn proxy_types_filter_calls() {
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+		dest: account(Sr25519Keyring::Bob).into(),
+		value: 1,
+	});
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	assert!(ProxyType::Any.filter(&transfer));
+	assert!(!ProxyType::NonTransfer.filter(&transfer));
+	assert!(ProxyType::NonTransfer.filter(&remark));
+	assert!(!ProxyType::Collator.filter(&remark));
+	assert!(!ProxyType::CancelProxy.filter(&transfer));
+	assert!(ProxyType::Any.is_superset(&ProxyType::NonTransfer));
+	assert!(ProxyType::NonTransfer.is_superset(&ProxyType::Collator));
+	assert!(!ProxyType::Collator.is_superset(&ProxyType::NonTransfer));
+}
+
+#[test]
+fn metadata_lists_the_transaction_extensions_wallets_need() {
+	use frame_support::__private::metadata::RuntimeMetadata;
+	let prefixed = Runtime::metadata();
+	let RuntimeMetadata::V14(metadata) = prefixed.1 else { panic!("default metadata is V14") };
+	let identifiers: Vec<&str> =
+		metadata.extrinsic.signed_extensions.iter().map(|e| e.identifier).collect();
+	for expected in
+		["CheckNonce", "CheckMortality", "ChargeTransactionPayment", "CheckMetadataHash"]
+	{
+		assert!(identifiers.contains(&expected), "{expected} missing from {identifiers:?}");
+	}
+}
+
+#[test]
+fn token_constants_match_the_metadata_hash_build() {
+	// `build.rs` repeats these for `enable_metadata_hash`; keep them equal.
+	assert_eq!(medchain_primitives::currency::TOKEN_SYMBOL, "MED");
+	assert_eq!(medchain_primitives::currency::TOKEN_DECIMALS, 12);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Starts a medchain development chain: toolchain setup, release build, then
+#   medchain-node --dev   (no relay chain, a block every 3 s, finalized, RPC on 127.0.0.1:9944)
+# Extra arguments go to the node, e.g. `scripts/dev.sh --dev-block-time 6000`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
+RPC_PORT="${MEDCHAIN_RPC_PORT:-9944}"
+
+"$ROOT/scripts/setup.sh"
+# shellcheck source=/dev/null
+source "$MEDCHAIN_HOME/env"
+cd "$ROOT"
+cargo build --release --locked -p medchain-node
+
+cat <<MSG
+
+  medchain development chain
+  RPC:            ws://127.0.0.1:$RPC_PORT
+  Polkadot.js:    https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:$RPC_PORT
+  Dev accounts:   Alice (sudo, collator), Bob, Charlie, Dave, Eve, Ferdie: 1,000,000 MED each
+  Stop with Ctrl-C. The chain state is temporary (--dev).
+
+MSG
+exec "$CARGO_TARGET_DIR/release/medchain-node" --dev --rpc-port "$RPC_PORT" "$@"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite: toolchain setup, the workspace's tests with the real WASM runtime, then an
+# end-to-end test against a running node through @polkadot/api.
+#
+#   scripts/test.sh
+#
+# Builds into ${CARGO_TARGET_DIR:-~/.cache/medchain/target}, shared with scripts/dev.sh and CI,
+# so only the first run is long.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
+started=$(date +%s)
+step() { printf '\n[test] %s (%ss elapsed)\n' "$*" "$(($(date +%s) - started))"; }
+
+step "toolchain setup"
+"$ROOT/scripts/setup.sh"
+# shellcheck source=/dev/null
+source "$MEDCHAIN_HOME/env"
+cd "$ROOT"
+
+step "building medchain-node (release, with the WASM runtime)"
+cargo build --release --locked -p medchain-node
+
+step "cargo test --workspace (release, real WASM runtime)"
+cargo test --release --locked --workspace
+
+step "end-to-end: dev node + @polkadot/api"
+(cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
+node scripts/e2e/transfer.test.mjs "$CARGO_TARGET_DIR/release/medchain-node"
+
+step "all tests passed"
