@@ -136,6 +136,9 @@ echo "$current" >"$stamp"
 {
 	echo "# Written by scripts/setup.sh; sourced by scripts/dev.sh and scripts/test.sh."
 	echo "export CARGO_TARGET_DIR=\"$TARGET_DIR\""
+	# The target directory is outside the workspace: tell the WASM builder where Cargo.lock is,
+	# so the runtime's WASM is built with the locked versions.
+	echo "export WASM_BUILD_WORKSPACE_HINT=\"$ROOT\""
 	[ "$HOST_TOOLCHAIN" != "$PINNED" ] && echo "export RUSTUP_TOOLCHAIN=\"$HOST_TOOLCHAIN\""
 	[ "$WASM_TOOLCHAIN" != "$HOST_TOOLCHAIN" ] && echo "export WASM_BUILD_TOOLCHAIN=\"$WASM_TOOLCHAIN\""
 	true

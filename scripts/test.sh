@@ -19,10 +19,9 @@ step "toolchain setup"
 source "$MEDCHAIN_HOME/env"
 cd "$ROOT"
 
-step "building medchain-node (release, with the WASM runtime)"
-cargo build --release --locked -p medchain-node
-
-step "cargo test --workspace (release, real WASM runtime)"
+# One cargo invocation builds the WASM runtime, the node binary (its integration tests run it)
+# and every test, so the features are resolved once and a warm run rebuilds nothing.
+step "cargo test --workspace (release, real WASM runtime and node binary)"
 cargo test --release --locked --workspace
 
 step "end-to-end: dev node + @polkadot/api"

@@ -32,8 +32,6 @@ extern crate alloc;
 use alloc::vec::Vec;
 use smallvec::smallvec;
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, Perbill};
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 use frame_support::weights::{
@@ -75,7 +73,6 @@ pub type BlockId = generic::BlockId<Block>;
 pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 	Runtime,
 	(
-		frame_system::AuthorizeCall<Runtime>,
 		frame_system::CheckNonZeroSender<Runtime>,
 		frame_system::CheckSpecVersion<Runtime>,
 		frame_system::CheckTxVersion<Runtime>,
@@ -110,14 +107,14 @@ pub type Executive = frame_executive::Executive<
 
 /// Converts a weight into a fee.
 ///
-/// The polynomial maps `ExtrinsicBaseWeight` to a tenth of a milli-unit, so a plain transfer
+/// Linear in ref time: `ExtrinsicBaseWeight` costs a tenth of a milli-unit, so a plain transfer
 /// costs well below one `MILLI_UNIT` and fees stay predictable for hospitals and pharmacies.
 pub struct WeightToFee;
 impl WeightToFeePolynomial for WeightToFee {
 	type Balance = Balance;
 	fn polynomial() -> WeightToFeeCoefficients<Self::Balance> {
 		let p = MILLI_UNIT / 10;
-		let q = 100 * Balance::from(ExtrinsicBaseWeight::get().ref_time());
+		let q = Balance::from(ExtrinsicBaseWeight::get().ref_time());
 		smallvec![WeightToFeeCoefficient {
 			degree: 1,
 			negative: false,
@@ -190,12 +187,6 @@ pub const UNINCLUDED_SEGMENT_CAPACITY: u32 = 3;
 pub const BLOCK_PROCESSING_VELOCITY: u32 = 1;
 /// Relay chain slot duration, in milliseconds.
 pub const RELAY_CHAIN_SLOT_DURATION_MILLIS: u32 = 6000;
-
-/// The version information used to identify this runtime when compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// The pallets of the runtime, with their fixed indices (call and storage encoding depend on
 /// them: never renumber a pallet once a chain has been launched).

@@ -3,8 +3,8 @@
 
 use crate::{
 	configs::ProxyType, genesis_config_presets::*, weights::ExtrinsicBaseWeight, AccountId,
-	Balances, CollatorSelection, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, RuntimeOrigin, Sudo, System, WeightToFee, MILLI_UNIT, UNIT,
+	Balances, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
+	RuntimeOrigin, System, WeightToFee, MILLI_UNIT, UNIT,
 };
 use frame_support::{
 	assert_ok,
@@ -15,11 +15,25 @@ use frame_support::{
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::Dispatchable;
 
+/// Applies a preset's JSON patch on top of `base`, as the node's chain-spec builder does.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
 fn ext_with_preset(preset: &str) -> sp_io::TestExternalities {
 	let patch = get_preset(&preset.into()).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&patch).unwrap());
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| {
-		build_state::<RuntimeGenesisConfig>(patch).expect("preset builds a genesis state");
+		build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).unwrap())
+			.expect("preset builds a genesis state");
 		System::set_block_number(1);
 	});
 	ext
@@ -31,11 +45,7 @@ fn account(keyring: Sr25519Keyring) -> AccountId {
 
 #[test]
 fn runtime_offers_exactly_the_documented_presets() {
-	let names: Vec<String> = preset_names()
-		.into_iter()
-		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).unwrap())
-		.collect();
-	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert_eq!(preset_names(), vec!["development".to_string(), "local_testnet".to_string()]);
 	assert!(get_preset(&"no-such-preset".into()).is_none());
 }
 
@@ -45,8 +55,11 @@ fn development_preset_funds_dev_accounts_and_sets_one_collator() {
 		for keyring in Sr25519Keyring::well_known() {
 			assert_eq!(Balances::balance(&keyring.to_account_id()), ENDOWMENT);
 		}
-		assert_eq!(CollatorSelection::invulnerables().to_vec(), vec![account(Sr25519Keyring::Alice)]);
-		assert_eq!(Sudo::key(), Some(account(Sr25519Keyring::Alice)));
+		assert_eq!(
+			pallet_collator_selection::Invulnerables::<Runtime>::get().to_vec(),
+			vec![account(Sr25519Keyring::Alice)]
+		);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
 		assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID);
 	});
 }
@@ -54,10 +67,10 @@ fn development_preset_funds_dev_accounts_and_sets_one_collator() {
 #[test]
 fn local_testnet_preset_has_two_collators() {
 	ext_with_preset(LOCAL_TESTNET_PRESET).execute_with(|| {
-		assert_eq!(
-			CollatorSelection::invulnerables().to_vec(),
-			vec![account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob)]
-		);
+		// Collator selection keeps invulnerables sorted by account.
+		let mut expected = vec![account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob)];
+		expected.sort();
+		assert_eq!(pallet_collator_selection::Invulnerables::<Runtime>::get().to_vec(), expected);
 		assert_eq!(pallet_session::Validators::<Runtime>::get().len(), 2);
 	});
 }
@@ -106,10 +119,10 @@ fn proxy_types_filter_calls() {
 #[test]
 fn metadata_lists_the_transaction_extensions_wallets_need() {
 	use frame_support::__private::metadata::RuntimeMetadata;
-	let prefixed = Runtime::metadata();
+	let prefixed = sp_io::TestExternalities::default().execute_with(Runtime::metadata);
 	let RuntimeMetadata::V14(metadata) = prefixed.1 else { panic!("default metadata is V14") };
 	let identifiers: Vec<&str> =
-		metadata.extrinsic.signed_extensions.iter().map(|e| e.identifier).collect();
+		metadata.extrinsic.signed_extensions.iter().map(|e| e.identifier.as_str()).collect();
 	for expected in
 		["CheckNonce", "CheckMortality", "ChargeTransactionPayment", "CheckMetadataHash"]
 	{

@@ -78,21 +78,25 @@ function startNode(rpcPort, p2pPort, basePath) {
   return child;
 }
 
-async function connect(url, node) {
+/// Waits until the node answers JSON-RPC over HTTP, then opens the WebSocket connection.
+async function connect(port, node) {
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const provider = new WsProvider(url, false);
+    if (node.exitCode !== null) throw new Error(`node exited early with code ${node.exitCode}`);
     try {
-      await withTimeout(provider.connect(), 5_000, 'websocket connect');
-      await withTimeout(provider.isReadyOrError, 5_000, 'websocket ready');
-      return provider;
-    } catch (error) {
-      await provider.disconnect().catch(() => {});
-      if (node.exitCode !== null) throw new Error(`node exited early with code ${node.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`could not connect to ${url}: ${error.message}`);
-      await new Promise((r) => setTimeout(r, 1_000));
+      const response = await fetch(`http://127.0.0.1:${port}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
+      });
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
     }
+    if (Date.now() > deadline) throw new Error(`node RPC did not come up on port ${port}`);
+    await new Promise((r) => setTimeout(r, 1_000));
   }
+  return new WsProvider(`ws://127.0.0.1:${port}`);
 }
 
 async function waitForFinalized(api, minimum) {
@@ -130,9 +134,26 @@ function checkMetadata(api, warnings) {
   for (const { id } of lookup.types) {
     lookup.getTypeDef(id);
   }
-  const unresolved = warnings.filter((w) => /Unable to resolve|Unknown (type|signed extension)/i.test(w));
+  const unresolved = warnings.filter((w) => /Unable to resolve|Unknown type/i.test(w));
   assert.deepEqual(unresolved, [], 'Polkadot.js needed custom types');
-  const extensions = metadata.asLatest.extrinsic.signedExtensions.map((e) => e.identifier.toString());
+  // Polkadot.js treats extensions it has no built-in definition for as carrying no data. That
+  // is only correct when the metadata says so: both their payload types must be empty.
+  // Metadata v14/v15 call them signed extensions, v16 transaction extensions.
+  const { extrinsic } = metadata.asLatest;
+  const signedExtensions = extrinsic.signedExtensions ?? extrinsic.transactionExtensions;
+  const isEmpty = (typeId) => {
+    const def = lookup.getSiType(typeId).def;
+    return (def.isTuple && def.asTuple.length === 0) || (def.isComposite && def.asComposite.fields.length === 0);
+  };
+  for (const warning of warnings.filter((w) => /Unknown signed extensions/i.test(w))) {
+    const names = warning.replace(/.*Unknown signed extensions (.*) found.*/s, '$1').split(',').map((n) => n.trim());
+    for (const name of names) {
+      const ext = signedExtensions.find((e) => e.identifier.toString() === name);
+      assert.ok(ext, `Polkadot.js reported an extension the metadata does not list: ${name}`);
+      assert.ok(isEmpty(ext.type) && isEmpty(ext.additionalSigned ?? ext.implicit), `extension ${name} carries data Polkadot.js cannot encode`);
+    }
+  }
+  const extensions = signedExtensions.map((e) => e.identifier.toString());
   assert.ok(extensions.includes('CheckMetadataHash'), `CheckMetadataHash missing from ${extensions}`);
   log(`metadata v${metadata.version}: ${lookup.types.length} types, ${constants} constants decoded, extensions ${extensions.join(', ')}`);
 }
@@ -175,7 +196,7 @@ async function main() {
   };
   let api;
   try {
-    const provider = await connect(`ws://127.0.0.1:${rpcPort}`, node);
+    const provider = await connect(rpcPort, node);
     api = await withTimeout(ApiPromise.create({ provider, throwOnConnect: true }), 60_000, 'API ready');
     const [chain, version] = [await api.rpc.system.chain(), api.runtimeVersion];
     log(`connected to "${chain}", runtime ${version.specName} v${version.specVersion}`);
@@ -239,7 +260,8 @@ async function main() {
 withTimeout(main(), OVERALL_TIMEOUT_MS, 'end-to-end test')
   .then(() => process.exit(0))
   .catch((error) => {
-    console.error(`[e2e] FAIL: ${error.stack ?? error}`);
+    const detail = error instanceof Error ? error.stack : JSON.stringify(error);
+    console.error(`[e2e] FAIL: ${detail}`);
     if (nodeProcess) console.error(`[e2e] last node output:\n${nodeProcess.lastLines()}`);
     process.exit(1);
   });
