@@ -96,16 +96,10 @@ if [ -z "$WASM_TOOLCHAIN" ]; then
 			version = "0.0.0"
 			edition = "2021"
 			[lib]
-			crate-type = ["cdylib"]
-			[profile.release]
-			panic = "abort"
+			crate-type = ["rlib"]
 		TOML
-		cat >"$work/src/lib.rs" <<-RS
-			#![no_std]
-			extern crate alloc;
-			#[panic_handler]
-			fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
-		RS
+		# An empty no_std library: `-Zbuild-std=core,alloc` compiles the libraries themselves.
+		echo '#![no_std]' >"$work/src/lib.rs"
 		(cd "$work" && RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Cembed-bitcode=yes" \
 			cargo "+$DEBIAN_TOOLCHAIN" build --quiet --release --target "$WASM_TARGET" \
 			-Zbuild-std=core,alloc --target-dir "$work/target")

@@ -26,6 +26,6 @@ cargo test --release --locked --workspace
 
 step "end-to-end: dev node + @polkadot/api"
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
-node scripts/e2e/transfer.test.mjs "$CARGO_TARGET_DIR/release/medchain-node"
+node scripts/e2e/run.mjs "$CARGO_TARGET_DIR/release/medchain-node"
 
 step "all tests passed"

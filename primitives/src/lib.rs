@@ -2,10 +2,19 @@
 //!
 //! The types, constants and traits that more than one medchain crate needs, each defined once:
 //! the chain's basic types (accounts, balances, block numbers), the native token's denomination,
-//! block timing, and the storage-deposit formula. Pallets, the runtime, the node and the client
-//! import them from here instead of redefining them.
+//! block timing and the storage-deposit formula ([`currency`]); participant roles and the
+//! registry trait ([`roles`]); the health-data vocabulary: record ids, categories,
+//! confidentiality labels, purposes of use, actions, record status ([`health`]); the consent
+//! decision that medical records asks for ([`consent`]); and GS1 check digits ([`gs1`]).
+//! Pallets, the runtime, the node and the client import them from here instead of redefining
+//! them.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod consent;
+pub mod gs1;
+pub mod health;
+pub mod roles;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},
@@ -52,8 +61,8 @@ pub mod currency {
 	/// A flat part per item discourages many small entries; the per-byte part covers state growth.
 	pub const fn deposit(items: u32, bytes: u32) -> Balance {
 		(items as Balance)
-			.saturating_mul(20 * UNIT)
-			.saturating_add((bytes as Balance).saturating_mul(100 * MICRO_UNIT))
+			.saturating_mul(UNIT / 10)
+			.saturating_add((bytes as Balance).saturating_mul(10 * MICRO_UNIT))
 	}
 }
 
@@ -88,8 +97,8 @@ mod tests {
 	#[test]
 	fn deposit_grows_with_items_and_bytes() {
 		assert_eq!(deposit(0, 0), 0);
-		assert_eq!(deposit(1, 0), 20 * UNIT);
-		assert_eq!(deposit(1, 100), 20 * UNIT + 100 * 100 * MICRO_UNIT);
+		assert_eq!(deposit(1, 0), UNIT / 10);
+		assert_eq!(deposit(1, 100), UNIT / 10 + 100 * 10 * MICRO_UNIT);
 		assert!(deposit(2, 10) > deposit(1, 10));
 	}
 

@@ -15,11 +15,23 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
-use super::{
-	configs::ConsensusHook, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, Nonce,
-	ParachainInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	System, TransactionPayment, SLOT_DURATION, VERSION,
+use medchain_primitives::{
+	health::{MedicalRecord, RecordId},
+	roles::{ParticipantInfo, ParticipantsInspect, Role},
 };
+
+use super::{
+	configs::{ConsensusHook, MAX_LOCATOR_LEN},
+	AccountId, AuraId, Balance, Block, BlockNumber, Executive, InherentDataExt, MedicalRecords,
+	Nonce, ParachainInfo, ParachainSystem, Participants, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
+};
+
+/// Most records `patient_records` returns per call.
+const MAX_RECORDS_PER_PAGE: u32 = 100;
+
+/// The record type the runtime API returns.
+type RecordOf = MedicalRecord<AccountId, Balance, BlockNumber, frame_support::traits::ConstU32<MAX_LOCATOR_LEN>>;
 
 impl_runtime_apis! {
 	impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {
@@ -181,6 +193,37 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_participants_runtime_api::ParticipantsApi<Block, AccountId, BlockNumber> for Runtime {
+		fn participant(who: AccountId) -> Option<ParticipantInfo<BlockNumber>> {
+			Participants::participant(&who)
+		}
+
+		fn has_role(who: AccountId, role: Role) -> bool {
+			<Participants as ParticipantsInspect<AccountId>>::has_role(&who, role)
+		}
+	}
+
+	impl pallet_medical_records_runtime_api::MedicalRecordsApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+		frame_support::traits::ConstU32<MAX_LOCATOR_LEN>,
+	> for Runtime {
+		fn record(id: RecordId) -> Option<RecordOf> {
+			MedicalRecords::record(id)
+		}
+
+		fn patient_records(
+			patient: AccountId,
+			after: Option<RecordId>,
+			limit: u32,
+		) -> Vec<(RecordId, RecordOf)> {
+			// Bound the work of one call; clients page with `after`.
+			MedicalRecords::patient_records(&patient, after, limit.min(MAX_RECORDS_PER_PAGE))
+		}
+	}
+
 	#[cfg(feature = "try-runtime")]
 	impl frame_try_runtime::TryRuntime<Block> for Runtime {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
@@ -197,6 +240,50 @@ impl_runtime_apis! {
 			select: frame_try_runtime::TryStateSelect,
 		) -> Weight {
 			Executive::try_execute_block(block, state_root_check, signature_check, select).unwrap()
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+			use super::{benchmarks::*, AllPalletsWithSystem};
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, AllPalletsWithSystem::storage_info())
+		}
+
+		#[allow(non_local_definitions)]
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::{BenchmarkBatch, BenchmarkError};
+			use frame_support::traits::WhitelistedStorageKeys;
+			use super::{benchmarks::*, AllPalletsWithSystem};
+
+			impl frame_system_benchmarking::Config for Runtime {
+				fn setup_set_code_requirements(code: &Vec<u8>) -> Result<(), BenchmarkError> {
+					ParachainSystem::initialize_for_set_code_benchmark(code.len() as u32);
+					Ok(())
+				}
+
+				fn verify_set_code() {
+					System::assert_last_event(
+						cumulus_pallet_parachain_system::Event::<Runtime>::ValidationFunctionStored.into(),
+					);
+				}
+			}
+
+			let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
 		}
 	}
 

@@ -3,9 +3,11 @@
 //! name; `chain-spec-builder` and `medchain-node build-spec` can too.
 
 use crate::{
-	AccountId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig, PolkadotXcmConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	AccountId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig, ParticipantsConfig,
+	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	EXISTENTIAL_DEPOSIT, UNIT,
 };
+use medchain_primitives::roles::{EncryptionKey, Gln, Role};
 use alloc::{vec, vec::Vec};
 use cumulus_primitives_core::ParaId;
 use frame_support::build_struct_json_patch;
@@ -13,6 +15,7 @@ use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_genesis_builder::PresetId;
 use sp_keyring::Sr25519Keyring;
+use sp_runtime::traits::{BlakeTwo256, Hash};
 
 /// Name of the development preset.
 pub const DEVELOPMENT_PRESET: &str = sp_genesis_builder::DEV_RUNTIME_PRESET;
@@ -33,6 +36,58 @@ const SAFE_XCM_VERSION: u32 = xcm::prelude::XCM_VERSION;
 
 /// Collator candidacy bond.
 const CANDIDACY_BOND: u128 = 16 * EXISTENTIAL_DEPOSIT;
+
+/// GLN of the demo manufacturer (GS1's example GLN).
+pub const DEMO_MANUFACTURER_GLN: Gln = *b"0614141000005";
+
+/// A registry entry of the demo participants.
+type DemoParticipant = (AccountId, Vec<Role>, sp_core::H256, Option<Gln>, EncryptionKey);
+
+/// Demo participants of the development chains, so that provider, emergency, research and
+/// supply-chain flows work out of the box:
+/// Bob: hospital and practitioner; Charlie: practitioner with the emergency role; Dave:
+/// researcher; Eve: privacy officer; Ferdie: manufacturer.
+///
+/// Their X25519 keys are public keys for the secret `blake2b-256("medchain-dev-x25519//<Name>")`,
+/// so development clients can derive the matching secret. Never use these keys for real data.
+fn demo_participants() -> Vec<DemoParticipant> {
+	let credential = BlakeTwo256::hash(b"medchain development credential");
+	let entry = |keyring: Sr25519Keyring, roles: Vec<Role>, gln: Option<Gln>, key: [u8; 32]| {
+		(keyring.to_account_id(), roles, credential, gln, key)
+	};
+	vec![
+		entry(
+			Sr25519Keyring::Bob,
+			vec![Role::HealthcareOrganization, Role::Practitioner],
+			None,
+			hex_literal::hex!("baddca5eb1afce04040fd681a3fbb93509277f40ebac6d2d94b10a2354aca67c"),
+		),
+		entry(
+			Sr25519Keyring::Charlie,
+			vec![Role::Practitioner, Role::EmergencyResponder],
+			None,
+			hex_literal::hex!("632ea3b22d6aabcf3a526d3b82134fe546d10ef85303126d73168a15b97f453b"),
+		),
+		entry(
+			Sr25519Keyring::Dave,
+			vec![Role::Researcher],
+			None,
+			hex_literal::hex!("aded1efeea03e7abdc292057ef273a548242044aed73def10f8a4cc0b9ac216a"),
+		),
+		entry(
+			Sr25519Keyring::Eve,
+			vec![Role::PrivacyOfficer],
+			None,
+			hex_literal::hex!("cc9e81bf33cd820c028adc3d33288c5714d1af133cf685dbccb409b284915038"),
+		),
+		entry(
+			Sr25519Keyring::Ferdie,
+			vec![Role::Manufacturer],
+			Some(DEMO_MANUFACTURER_GLN),
+			hex_literal::hex!("f3f8e1317ba574360ab5015375ca2f11d7002f3f53f7e04b27a5d0062fff3f68"),
+		),
+	]
+}
 
 fn session_keys(aura: AuraId) -> SessionKeys {
 	SessionKeys { aura }
@@ -61,6 +116,7 @@ fn medchain_genesis(
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(SAFE_XCM_VERSION) },
 		sudo: SudoConfig { key: Some(root) },
+		participants: ParticipantsConfig { participants: demo_participants() },
 	})
 }
 

@@ -3,8 +3,8 @@
 //! The WASM runtime of the medchain parachain: a Cumulus parachain runtime with the usual system
 //! pallets (balances, fees, sudo, utility, proxy, multisig), Aura block authoring with collator
 //! selection and sessions, and the XCM pallets a parachain needs to talk to its relay chain.
-//! The medchain pallets (participants, medical records, consent, supply chain, encrypted
-//! statistics) are added here as they land.
+//! medchain's own pallets: the participants registry (index 50) and medical records (51);
+//! consent, supply chain and encrypted statistics are added as they land.
 //!
 //! Layout follows the Polkadot SDK parachain template:
 //! - [`configs`]: one `Config` implementation per pallet, XCM in `configs::xcm_config`;
@@ -20,9 +20,11 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
-pub mod apis;
+// Before `apis`: it defines the `list_benchmarks!` / `add_benchmarks!` macros `apis` uses.
 #[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
 mod benchmarks;
+pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod weights;
@@ -258,6 +260,12 @@ mod runtime {
 	pub type Proxy = pallet_proxy;
 	#[runtime::pallet_index(42)]
 	pub type Multisig = pallet_multisig;
+
+	// medchain.
+	#[runtime::pallet_index(50)]
+	pub type Participants = pallet_participants;
+	#[runtime::pallet_index(51)]
+	pub type MedicalRecords = pallet_medical_records;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

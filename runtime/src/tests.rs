@@ -136,3 +136,51 @@ fn token_constants_match_the_metadata_hash_build() {
 	assert_eq!(medchain_primitives::currency::TOKEN_SYMBOL, "MED");
 	assert_eq!(medchain_primitives::currency::TOKEN_DECIMALS, 12);
 }
+
+#[test]
+fn development_preset_seeds_demo_participants() {
+	use medchain_primitives::roles::{ParticipantsInspect, Role};
+	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
+		let has = |keyring: Sr25519Keyring, role| {
+			<crate::Participants as ParticipantsInspect<AccountId>>::has_role(&account(keyring), role)
+		};
+		assert!(has(Sr25519Keyring::Bob, Role::HealthcareOrganization));
+		assert!(has(Sr25519Keyring::Charlie, Role::EmergencyResponder));
+		assert!(has(Sr25519Keyring::Dave, Role::Researcher));
+		assert!(has(Sr25519Keyring::Eve, Role::PrivacyOfficer));
+		assert!(has(Sr25519Keyring::Ferdie, Role::Manufacturer));
+		assert!(!has(Sr25519Keyring::Alice, Role::Practitioner), "patients need no entry");
+		assert_eq!(
+			<crate::Participants as ParticipantsInspect<AccountId>>::gln(&account(Sr25519Keyring::Ferdie)),
+			Some(DEMO_MANUFACTURER_GLN)
+		);
+	});
+}
+
+#[test]
+fn patients_own_their_records_and_providers_need_consent() {
+	use medchain_primitives::health::{Confidentiality, RecordCategory, RecordStatus};
+	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
+		let (patient, doctor) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
+		let register = |who: &AccountId| {
+			RuntimeCall::MedicalRecords(pallet_medical_records::Call::register_record {
+				patient: patient.clone().into(),
+				category: RecordCategory::Summary,
+				confidentiality: Confidentiality::Normal,
+				content_hash: sp_core::H256::repeat_byte(1),
+				locator: b"vault://record/1".to_vec().try_into().unwrap(),
+				custodian: doctor.clone().into(),
+			})
+			.dispatch(RuntimeOrigin::signed(who.clone()))
+		};
+		// Until the consent pallet lands, only the patient may write.
+		assert!(register(&doctor).is_err());
+		assert_ok!(register(&patient));
+		let record = crate::MedicalRecords::record(0).expect("stored");
+		assert_eq!((record.subject, record.status), (patient.clone(), RecordStatus::Current));
+		assert_eq!(crate::MedicalRecords::patient_records(&patient, None, 10).len(), 1);
+		let held = <Balances as frame_support::traits::fungible::InspectHold<AccountId>>::total_balance_on_hold(&patient);
+		assert_eq!(held, record.deposit);
+		assert!(held > 0);
+	});
+}

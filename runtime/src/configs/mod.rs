@@ -1,6 +1,9 @@
 //! `Config` implementations of the runtime's pallets.
 
+mod medchain;
 pub mod xcm_config;
+
+pub use medchain::MAX_LOCATOR_LEN;
 
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmarks medchain's pallets in the WASM runtime and regenerates their `src/weights.rs`.
+#
+#   scripts/bench.sh                    every medchain pallet with a benchmarking.rs
+#   scripts/bench.sh participants ...   only these (directory names under pallets/)
+#
+# Only the runtime needs `--features runtime-benchmarks`: the WASM is built with it (a
+# `cargo check` of the runtime, which runs the WASM build without compiling the native runtime),
+# and `medchain-bench` (node/src/bin, the same dependencies as medchain-node) runs the
+# benchmarks on that WASM with the development genesis. Copies of both are kept under
+# $MEDCHAIN_HOME/bench. Run it on the reference machine, with nothing else running.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
+STEPS="${BENCH_STEPS:-50}"
+REPEAT="${BENCH_REPEAT:-20}"
+
+"$ROOT/scripts/setup.sh"
+# shellcheck source=/dev/null
+source "$MEDCHAIN_HOME/env"
+cd "$ROOT"
+
+if [ $# -gt 0 ]; then
+	pallets=("$@")
+else
+	pallets=()
+	for dir in pallets/*/; do
+		[ -f "$dir/src/benchmarking.rs" ] && pallets+=("$(basename "$dir")")
+	done
+fi
+
+echo "[bench] building the runtime WASM with runtime-benchmarks, and medchain-bench"
+cargo check --release --locked -p medchain-runtime --features runtime-benchmarks
+bench_dir="$MEDCHAIN_HOME/bench"
+mkdir -p "$bench_dir"
+cp "$CARGO_TARGET_DIR/release/wbuild/medchain-runtime/medchain_runtime.compact.compressed.wasm" \
+	"$bench_dir/medchain_runtime.wasm"
+cargo build --release --locked -p medchain-node --bin medchain-bench
+cp "$CARGO_TARGET_DIR/release/medchain-bench" "$bench_dir/medchain-bench"
+
+for pallet in "${pallets[@]}"; do
+	name="pallet_${pallet//-/_}"
+	echo "[bench] $name: $STEPS steps, $REPEAT repeats"
+	"$bench_dir/medchain-bench" \
+		--runtime "$bench_dir/medchain_runtime.wasm" \
+		--genesis-builder runtime \
+		--genesis-builder-preset development \
+		--pallet "$name" \
+		--extrinsic '*' \
+		--steps "$STEPS" \
+		--repeat "$REPEAT" \
+		--wasm-execution compiled \
+		--heap-pages 4096 \
+		--template scripts/benchmarks/pallet-weights.hbs \
+		--output "pallets/$pallet/src/weights.rs"
+done
+echo "[bench] done: review and commit pallets/*/src/weights.rs"

@@ -1,0 +1,57 @@
+// End-to-end tests of a medchain development node through @polkadot/api, the library
+// Polkadot.js apps is built on, with no type definitions supplied.
+//
+//   node run.mjs <path to medchain-node> [suite ...]
+//
+// Starts one node on free local ports, runs the suites in order (default: all), and stops the
+// node. Any failure exits non-zero with the reason and the node's last log lines.
+
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { connect, log, startNode, withTimeout } from './lib.mjs';
+
+const SUITES = ['foundation', 'records'];
+const [binary, ...selected] = process.argv.slice(2);
+const OVERALL_TIMEOUT_MS = 420_000;
+
+if (!binary) {
+  console.error(`usage: node run.mjs <path to medchain-node> [${SUITES.join('|')} ...]`);
+  process.exit(2);
+}
+
+let node;
+
+async function main() {
+  await cryptoWaitReady();
+  node = await startNode(binary);
+  const warnings = [];
+  let api;
+  try {
+    api = await connect(node, warnings);
+    const [chain, version] = [await api.rpc.system.chain(), api.runtimeVersion];
+    log(`connected to "${chain}", runtime ${version.specName} v${version.specVersion}`);
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    for (const name of selected.length ? selected : SUITES) {
+      log(`suite ${name}`);
+      const suite = await import(`./${name}.mjs`);
+      await suite.run(api, { warnings, keyring });
+      log(`suite ${name}: PASS`);
+    }
+  } finally {
+    await api?.disconnect().catch(() => {});
+    const exit = await node.stop();
+    log(`node stopped (${exit.signal ?? exit.code})`);
+  }
+}
+
+withTimeout(main(), OVERALL_TIMEOUT_MS, 'end-to-end tests')
+  .then(() => {
+    log('PASS');
+    process.exit(0);
+  })
+  .catch((error) => {
+    const detail = error instanceof Error ? error.stack : JSON.stringify(error);
+    console.error(`[e2e] FAIL: ${detail}`);
+    if (node) console.error(`[e2e] last node output:\n${node.lastLines()}`);
+    process.exit(1);
+  });
