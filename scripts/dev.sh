@@ -19,7 +19,9 @@ cat <<MSG
   medchain development chain
   RPC:            ws://127.0.0.1:$RPC_PORT
   Polkadot.js:    https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:$RPC_PORT
-  Dev accounts:   Alice (sudo, collator), Bob, Charlie, Dave, Eve, Ferdie: 1,000,000 MED each
+  Dev accounts:   1,000,000 MED each. Alice: sudo, collator. Registered participants:
+                  Bob (hospital, practitioner), Charlie (practitioner, emergency),
+                  Dave (researcher), Eve (privacy officer), Ferdie (manufacturer)
   Stop with Ctrl-C. The chain state is temporary (--dev).
 
 MSG
