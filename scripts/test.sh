@@ -24,6 +24,17 @@ cd "$ROOT"
 step "cargo test --workspace (release, real WASM runtime and node binary)"
 cargo test --release --locked --workspace
 
+# The benchmarks of each pallet also run as unit tests, so that a broken benchmark fails here
+# and not only when weights are regenerated (scripts/bench.sh).
+step "pallet benchmarks as tests (--features runtime-benchmarks)"
+bench_packages=()
+for manifest in pallets/*/Cargo.toml; do
+	if [ -f "$(dirname "$manifest")/src/benchmarking.rs" ]; then
+		bench_packages+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -n 1)")
+	fi
+done
+cargo test --release --locked "${bench_packages[@]}" --features runtime-benchmarks
+
 step "end-to-end: dev node + @polkadot/api"
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
 node scripts/e2e/run.mjs "$CARGO_TARGET_DIR/release/medchain-node"
