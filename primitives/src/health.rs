@@ -119,6 +119,14 @@ codes! {
 	}
 }
 
+impl RecordStatus {
+	/// Whether the patient asked for erasure (pending or done): the record may not change any
+	/// more, nor move to another custodian.
+	pub fn is_erasure_requested(self) -> bool {
+		matches!(self, Self::ErasurePending | Self::Erased)
+	}
+}
+
 /// What the chain keeps about a record: pointers and provenance, never content.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,

@@ -392,10 +392,7 @@ pub mod pallet {
 			let custodian = Records::<T>::try_mutate(id, |record| {
 				let record = record.as_mut().ok_or(Error::<T>::RecordNotFound)?;
 				ensure!(record.subject == who, Error::<T>::NotPatient);
-				ensure!(
-					!matches!(record.status, RecordStatus::ErasurePending | RecordStatus::Erased),
-					Error::<T>::ErasureAlreadyRequested
-				);
+				ensure!(!record.status.is_erasure_requested(), Error::<T>::ErasureAlreadyRequested);
 				record.status = RecordStatus::ErasurePending;
 				Ok::<_, DispatchError>(record.custodian.clone())
 			})?;
@@ -441,10 +438,7 @@ pub mod pallet {
 			let to = T::Lookup::lookup(new_custodian)?;
 			let record = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(who == record.custodian || who == record.subject, Error::<T>::NotCustodian);
-			ensure!(
-				!matches!(record.status, RecordStatus::ErasurePending | RecordStatus::Erased),
-				Error::<T>::ErasureAlreadyRequested
-			);
+			ensure!(!record.status.is_erasure_requested(), Error::<T>::ErasureAlreadyRequested);
 			ensure!(to != record.custodian, Error::<T>::AlreadyCustodian);
 			PendingCustody::<T>::insert(id, &to);
 			Self::deposit_event(Event::CustodyTransferProposed { id, from: record.custodian, to });
