@@ -2,7 +2,11 @@
 # Benchmarks medchain's pallets in the WASM runtime and regenerates their `src/weights.rs`.
 #
 #   scripts/bench.sh                    every medchain pallet with a benchmarking.rs
-#   scripts/bench.sh participants ...   only these (directory names under pallets/)
+#   scripts/bench.sh participants ...   only these (directory names under pallets/, or one of
+#                                       the SDK pallets below)
+#
+# SDK pallets that ship no public weights (pallet_parameters) are benchmarked in this runtime too,
+# into runtime/src/weights/<pallet>.rs with the CLI's standard template.
 #
 # Only the runtime needs `--features runtime-benchmarks`: the WASM is built with it (a
 # `cargo check` of the runtime, which runs the WASM build without compiling the native runtime),
@@ -21,6 +25,7 @@ REPEAT="${BENCH_REPEAT:-20}"
 source "$MEDCHAIN_HOME/env"
 cd "$ROOT"
 
+SDK_PALLETS=(pallet_parameters)
 if [ $# -gt 0 ]; then
 	pallets=("$@")
 else
@@ -28,6 +33,7 @@ else
 	for dir in pallets/*/; do
 		[ -f "$dir/src/benchmarking.rs" ] && pallets+=("$(basename "$dir")")
 	done
+	pallets+=("${SDK_PALLETS[@]}")
 fi
 
 echo "[bench] building the runtime WASM with runtime-benchmarks, and medchain-bench"
@@ -40,7 +46,13 @@ cargo build --release --locked -p medchain-node --bin medchain-bench
 cp "$CARGO_TARGET_DIR/release/medchain-bench" "$bench_dir/medchain-bench"
 
 for pallet in "${pallets[@]}"; do
-	name="pallet_${pallet//-/_}"
+	if [[ " ${SDK_PALLETS[*]} " == *" $pallet "* ]]; then
+		name="$pallet"
+		output=(--output "runtime/src/weights/$pallet.rs")
+	else
+		name="pallet_${pallet//-/_}"
+		output=(--template scripts/benchmarks/pallet-weights.hbs --output "pallets/$pallet/src/weights.rs")
+	fi
 	echo "[bench] $name: $STEPS steps, $REPEAT repeats"
 	"$bench_dir/medchain-bench" \
 		--runtime "$bench_dir/medchain_runtime.wasm" \
@@ -52,7 +64,6 @@ for pallet in "${pallets[@]}"; do
 		--repeat "$REPEAT" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
-		--template scripts/benchmarks/pallet-weights.hbs \
-		--output "pallets/$pallet/src/weights.rs"
+		"${output[@]}"
 done
-echo "[bench] done: review and commit pallets/*/src/weights.rs"
+echo "[bench] done: review and commit pallets/*/src/weights.rs and runtime/src/weights/"

@@ -15,14 +15,19 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use frame_support::traits::ConstU32;
 use medchain_primitives::{
-	health::{MedicalRecord, RecordId},
+	consent::{
+		AccessDecision, AccessQuery, AccessRequest, AuditHead, Consent as ConsentRecord,
+		ConsentId, EmergencyAccess, EmergencyId, EmergencyPolicy, RequestId,
+	},
+	health::{Action, MedicalRecord, PurposeOfUse, RecordId},
 	roles::{ParticipantInfo, ParticipantsInspect, Role},
 };
 
 use super::{
-	configs::{ConsensusHook, MAX_LOCATOR_LEN},
-	AccountId, AuraId, Balance, Block, BlockNumber, Executive, InherentDataExt, MedicalRecords,
+	configs::{ConsensusHook, MAX_EMERGENCY_DELEGATES, MAX_LOCATOR_LEN, MAX_SCOPE_RECORDS},
+	AccountId, AuraId, Balance, Block, BlockNumber, Consent, Executive, InherentDataExt, MedicalRecords,
 	Nonce, ParachainInfo, ParachainSystem, Participants, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
@@ -30,8 +35,16 @@ use super::{
 /// Most records `patient_records` returns per call.
 const MAX_RECORDS_PER_PAGE: u32 = 100;
 
+/// Most consents or requests `patient_consents` and `patient_requests` return per call.
+const MAX_CONSENTS_PER_PAGE: u32 = 100;
+
 /// The record type the runtime API returns.
-type RecordOf = MedicalRecord<AccountId, Balance, BlockNumber, frame_support::traits::ConstU32<MAX_LOCATOR_LEN>>;
+type RecordOf = MedicalRecord<AccountId, Balance, BlockNumber, ConstU32<MAX_LOCATOR_LEN>>;
+
+/// The consent types the runtime API returns.
+type ConsentOf = ConsentRecord<AccountId, Balance, BlockNumber, ConstU32<MAX_SCOPE_RECORDS>>;
+type AccessRequestOf = AccessRequest<AccountId, Balance, BlockNumber, ConstU32<MAX_SCOPE_RECORDS>>;
+type EmergencyPolicyOf = EmergencyPolicy<AccountId, ConstU32<MAX_EMERGENCY_DELEGATES>>;
 
 impl_runtime_apis! {
 	impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {
@@ -208,7 +221,7 @@ impl_runtime_apis! {
 		AccountId,
 		Balance,
 		BlockNumber,
-		frame_support::traits::ConstU32<MAX_LOCATOR_LEN>,
+		ConstU32<MAX_LOCATOR_LEN>,
 	> for Runtime {
 		fn record(id: RecordId) -> Option<RecordOf> {
 			MedicalRecords::record(id)
@@ -221,6 +234,57 @@ impl_runtime_apis! {
 		) -> Vec<(RecordId, RecordOf)> {
 			// Bound the work of one call; clients page with `after`.
 			MedicalRecords::patient_records(&patient, after, limit.min(MAX_RECORDS_PER_PAGE))
+		}
+	}
+
+	impl pallet_consent_runtime_api::ConsentApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+		ConstU32<MAX_SCOPE_RECORDS>,
+		ConstU32<MAX_EMERGENCY_DELEGATES>,
+	> for Runtime {
+		fn check_access(
+			patient: AccountId,
+			accessor: AccountId,
+			query: AccessQuery,
+			action: Action,
+			purpose: PurposeOfUse,
+		) -> AccessDecision {
+			Consent::check_access(&patient, &accessor, query, action, purpose)
+		}
+
+		fn consent(id: ConsentId) -> Option<ConsentOf> {
+			pallet_consent::Consents::<Runtime>::get(id)
+		}
+
+		fn patient_consents(
+			patient: AccountId,
+			after: Option<ConsentId>,
+			limit: u32,
+		) -> Vec<(ConsentId, ConsentOf)> {
+			Consent::patient_consents(&patient, after, limit.min(MAX_CONSENTS_PER_PAGE))
+		}
+
+		fn patient_requests(
+			patient: AccountId,
+			after: Option<RequestId>,
+			limit: u32,
+		) -> Vec<(RequestId, AccessRequestOf)> {
+			Consent::patient_requests(&patient, after, limit.min(MAX_CONSENTS_PER_PAGE))
+		}
+
+		fn audit_head(patient: AccountId) -> AuditHead<BlockNumber> {
+			pallet_consent::AuditHeads::<Runtime>::get(&patient)
+		}
+
+		fn active_emergencies(patient: AccountId) -> Vec<(EmergencyId, EmergencyAccess<AccountId, BlockNumber>)> {
+			Consent::active_emergencies(&patient)
+		}
+
+		fn emergency_policy(patient: AccountId) -> EmergencyPolicyOf {
+			Consent::emergency_policy(&patient)
 		}
 	}
 

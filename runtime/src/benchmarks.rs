@@ -4,7 +4,9 @@ frame_benchmarking::define_benchmarks!(
 	[frame_system, SystemBench::<Runtime>]
 	[pallet_participants, Participants]
 	[pallet_medical_records, MedicalRecords]
+	[pallet_consent, Consent]
+	[pallet_parameters, Parameters]
 );
 
 pub use frame_system_benchmarking::Pallet as SystemBench;
-pub use super::{MedicalRecords, Participants, Runtime};
+pub use super::{Consent, MedicalRecords, Parameters, Participants, Runtime};

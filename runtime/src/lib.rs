@@ -230,6 +230,8 @@ mod runtime {
 	// Governance: sudo until a council takes over.
 	#[runtime::pallet_index(15)]
 	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(16)]
+	pub type Parameters = pallet_parameters;
 
 	// Collator support. The order of these 4 is important and shall not change.
 	#[runtime::pallet_index(20)]
@@ -266,6 +268,8 @@ mod runtime {
 	pub type Participants = pallet_participants;
 	#[runtime::pallet_index(51)]
 	pub type MedicalRecords = pallet_medical_records;
+	#[runtime::pallet_index(52)]
+	pub type Consent = pallet_consent;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

@@ -12,6 +12,9 @@ use frame_support::{
 	traits::{InstanceFilter, fungible::Inspect},
 	weights::WeightToFee as _,
 };
+use medchain_primitives::health::{
+	Action, Confidentiality, PurposeOfUse, RecordCategory, RecordStatus,
+};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::Dispatchable;
 
@@ -159,7 +162,6 @@ fn development_preset_seeds_demo_participants() {
 
 #[test]
 fn patients_own_their_records_and_providers_need_consent() {
-	use medchain_primitives::health::{Confidentiality, RecordCategory, RecordStatus};
 	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
 		let (patient, doctor) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
 		let register = |who: &AccountId| {
@@ -173,7 +175,7 @@ fn patients_own_their_records_and_providers_need_consent() {
 			})
 			.dispatch(RuntimeOrigin::signed(who.clone()))
 		};
-		// Until the consent pallet lands, only the patient may write.
+		// Without a consent, only the patient may write.
 		assert!(register(&doctor).is_err());
 		assert_ok!(register(&patient));
 		let record = crate::MedicalRecords::record(0).expect("stored");
@@ -182,5 +184,60 @@ fn patients_own_their_records_and_providers_need_consent() {
 		let held = <Balances as frame_support::traits::fungible::InspectHold<AccountId>>::total_balance_on_hold(&patient);
 		assert_eq!(held, record.deposit);
 		assert!(held > 0);
+
+		// The patient lets the doctor add records for treatment: the consent pallet decides.
+		assert_ok!(crate::Consent::grant_consent(
+			RuntimeOrigin::signed(patient.clone()),
+			consent_terms(doctor.clone(), &[Action::Collect], &[PurposeOfUse::Treatment]),
+		));
+		assert_ok!(register(&doctor));
+		assert_eq!(crate::MedicalRecords::record(1).expect("stored").author, doctor);
+	});
+}
+
+fn consent_terms(
+	grantee: AccountId,
+	actions: &[Action],
+	purposes: &[PurposeOfUse],
+) -> pallet_consent::ConsentTermsOf<Runtime> {
+	use medchain_primitives::consent::{ConsentDecision, DataScope, Grantee, Period};
+	pallet_consent::ConsentTermsOf::<Runtime> {
+		grantee: Grantee::Account(grantee),
+		decision: ConsentDecision::Permit,
+		actions: actions.to_vec().try_into().unwrap(),
+		purposes: purposes.to_vec().try_into().unwrap(),
+		scope: DataScope::All,
+		ceiling: Confidentiality::Normal,
+		valid: Period { start: 0, end: None },
+		data_period: None,
+		document_hash: None,
+		basis_hash: None,
+	}
+}
+
+#[test]
+fn emergency_access_duration_is_a_governed_parameter() {
+	use crate::configs::{dynamic_params::consent, RuntimeParameters};
+	use frame_support::traits::Get;
+	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
+		assert_eq!(consent::EmergencyAccessDuration::get(), 4 * crate::HOURS);
+		let patient = account(Sr25519Keyring::Alice);
+		let set = |who: RuntimeOrigin| {
+			crate::Parameters::set_parameter(
+				who,
+				RuntimeParameters::Consent(consent::Parameters::EmergencyAccessDuration(
+					consent::EmergencyAccessDuration,
+					Some(5),
+				)),
+			)
+		};
+		assert!(set(RuntimeOrigin::signed(patient)).is_err(), "only Root may change it");
+		assert_ok!(set(RuntimeOrigin::root()));
+		assert_eq!(consent::EmergencyAccessDuration::get(), 5);
+		assert_eq!(
+			<Runtime as pallet_consent::Config>::EmergencyAccessDuration::get(),
+			5,
+			"the consent pallet reads the parameter"
+		);
 	});
 }

@@ -10,9 +10,9 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { connect, log, startNode, withTimeout } from './lib.mjs';
 
-const SUITES = ['foundation', 'records'];
+const SUITES = ['foundation', 'records', 'consent'];
 const [binary, ...selected] = process.argv.slice(2);
-const OVERALL_TIMEOUT_MS = 420_000;
+const OVERALL_TIMEOUT_MS = 600_000;
 
 if (!binary) {
   console.error(`usage: node run.mjs <path to medchain-node> [${SUITES.join('|')} ...]`);

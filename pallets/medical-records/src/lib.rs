@@ -48,7 +48,7 @@ mod tests;
 pub mod weights;
 
 pub use medchain_primitives::{
-	consent::{AccessTarget, ConsentDecider},
+	consent::{AccessTarget, ConsentDecider, RecordsInspect},
 	health::{
 		Action, Confidentiality, MedicalRecord, PurposeOfUse, RecordCategory, RecordId,
 		RecordStatus,
@@ -115,7 +115,7 @@ pub mod pallet {
 		type Participants: ParticipantsInspect<Self::AccountId>;
 
 		/// The consent decision for writes and corrections by anyone but the patient.
-		type Consent: ConsentDecider<Self::AccountId>;
+		type Consent: ConsentDecider<Self::AccountId, BlockNumberFor<Self>>;
 
 		/// Deposit held per record version.
 		#[pallet::constant]
@@ -250,7 +250,7 @@ pub mod pallet {
 		/// Anchor a new record of `patient`: the hash of its ciphertext and where the custodian
 		/// keeps it. The caller pays the deposit.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_record())]
+		#[pallet::weight(T::WeightInfo::register_record().saturating_add(T::Consent::decide_weight()))]
 		pub fn register_record(
 			origin: OriginFor<T>,
 			patient: AccountIdLookupOf<T>,
@@ -296,7 +296,7 @@ pub mod pallet {
 		/// Replace the current version of a record with a new one (new ciphertext, same patient,
 		/// category and custodian). The old version becomes `Superseded`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::amend_record())]
+		#[pallet::weight(T::WeightInfo::amend_record().saturating_add(T::Consent::decide_weight()))]
 		pub fn amend_record(
 			origin: OriginFor<T>,
 			id: RecordId,
@@ -315,6 +315,7 @@ pub mod pallet {
 					id,
 					category: old.category,
 					confidentiality: old.confidentiality,
+					created: old.created,
 				},
 				Action::Correct,
 			)?;
@@ -491,7 +492,7 @@ pub mod pallet {
 		fn ensure_permitted(
 			patient: &T::AccountId,
 			caller: &T::AccountId,
-			target: AccessTarget,
+			target: AccessTarget<BlockNumberFor<T>>,
 			action: Action,
 		) -> DispatchResult {
 			if patient == caller {
@@ -629,6 +630,22 @@ pub mod pallet {
 				ensure!(Records::<T>::contains_key(id), "pending custody for a missing record");
 			}
 			Ok(())
+		}
+	}
+
+	impl<T: Config> RecordsInspect<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
+		fn access_target(
+			id: RecordId,
+		) -> Option<(T::AccountId, AccessTarget<BlockNumberFor<T>>)> {
+			Records::<T>::get(id).map(|record| {
+				let target = AccessTarget::Record {
+					id,
+					category: record.category,
+					confidentiality: record.confidentiality,
+					created: record.created,
+				};
+				(record.subject, target)
+			})
 		}
 	}
 }

@@ -43,16 +43,16 @@ parameter_types! {
 	/// (patient, provider, action) triples the test consent permits.
 	pub static Permits: Vec<(u64, u64, Action)> = vec![];
 	/// Every decision asked for, to check what medical records asks.
-	pub static Asked: Vec<(u64, u64, AccessTarget, Action, PurposeOfUse)> = vec![];
+	pub static Asked: Vec<(u64, u64, AccessTarget<u64>, Action, PurposeOfUse)> = vec![];
 }
 
 /// A consent decision driven by [`Permits`].
 pub struct TestConsent;
-impl ConsentDecider<u64> for TestConsent {
+impl ConsentDecider<u64, u64> for TestConsent {
 	fn decide(
 		patient: &u64,
 		accessor: &u64,
-		target: AccessTarget,
+		target: AccessTarget<u64>,
 		action: Action,
 		purpose: PurposeOfUse,
 	) -> AccessDecision {
@@ -62,6 +62,10 @@ impl ConsentDecider<u64> for TestConsent {
 		} else {
 			AccessDecision::Deny(DenyReason::NoMatchingConsent)
 		}
+	}
+
+	fn decide_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
 	}
 }
 

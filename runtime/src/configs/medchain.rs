@@ -1,9 +1,20 @@
-//! `Config` of medchain's own pallets.
+//! `Config` of medchain's own pallets, and the parameters governance may change without a
+//! runtime upgrade.
 
-use crate::{Balances, Participants, Runtime, RuntimeEvent, RuntimeHoldReason};
-use frame_support::{parameter_types, traits::ConstU32};
+use crate::{
+	Balances, Consent, MedicalRecords, Participants, Runtime, RuntimeEvent, RuntimeHoldReason,
+};
+use frame_support::{
+	dynamic_params::{dynamic_pallet_params, dynamic_params},
+	parameter_types,
+	traits::{AsEnsureOriginWithArg, ConstU32},
+};
 use frame_system::EnsureRoot;
-use medchain_primitives::{consent::PatientOnly, currency::deposit, AccountId, Balance};
+use medchain_primitives::{
+	currency::deposit,
+	time::{DAYS, HOURS},
+	AccountId, Balance, BlockNumber,
+};
 
 impl pallet_participants::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
@@ -27,11 +38,111 @@ impl pallet_medical_records::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Participants = Participants;
-	/// Until the consent pallet lands, only patients may write their records.
-	type Consent = PatientOnly;
+	/// Providers write with the patient's consent.
+	type Consent = Consent;
 	type RecordDepositBase = RecordDepositBase;
 	type DepositPerByte = RecordDepositPerByte;
 	type MaxLocatorLen = ConstU32<MAX_LOCATOR_LEN>;
 	type MaxRecordsPerPatient = ConstU32<10_000>;
 	type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;
+}
+
+/// Most records a consent or access request may list.
+pub const MAX_SCOPE_RECORDS: u32 = 32;
+/// Most delegates an emergency policy may name.
+pub const MAX_EMERGENCY_DELEGATES: u32 = 8;
+
+parameter_types! {
+	/// One `Consents` entry (at most ~560 bytes with 32 listed records) and one index entry.
+	pub const ConsentDeposit: Balance = deposit(2, 600);
+	/// A request becomes a consent on approval, so it holds the same.
+	pub const RequestDeposit: Balance = deposit(2, 600);
+	/// One policy entry with up to 8 delegates.
+	pub const PolicyDeposit: Balance = deposit(1, 300);
+	/// One anchor entry.
+	pub const AnchorDeposit: Balance = deposit(1, 100);
+	/// Unanswered requests lapse after a week.
+	pub const AccessRequestLifetime: BlockNumber = 7 * DAYS;
+	/// Emergency accesses are counted per provider and day.
+	pub const EmergencyRateWindow: BlockNumber = DAYS;
+	/// Audit records are kept six years (HIPAA 164.316(b)(2)); 365-day years.
+	pub const AnchorRetention: BlockNumber = 6 * 365 * DAYS;
+}
+
+/// Parameters that governance (Root) changes with `parameters.set_parameter`, without a runtime
+/// upgrade. Each is a `Get` the pallets read like a constant.
+#[dynamic_params(RuntimeParameters, pallet_parameters::Parameters::<Runtime>)]
+pub mod dynamic_params {
+	use super::*;
+
+	/// The consent pallet's parameters.
+	#[dynamic_pallet_params]
+	#[codec(index = 0)]
+	pub mod consent {
+		/// Blocks an emergency ("break-glass") access lasts: 4 hours by default.
+		#[codec(index = 0)]
+		pub static EmergencyAccessDuration: BlockNumber = 4 * HOURS;
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl Default for RuntimeParameters {
+	fn default() -> Self {
+		RuntimeParameters::Consent(dynamic_params::consent::Parameters::EmergencyAccessDuration(
+			dynamic_params::consent::EmergencyAccessDuration,
+			Some(4 * HOURS),
+		))
+	}
+}
+
+impl pallet_parameters::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeParameters = RuntimeParameters;
+	type AdminOrigin = AsEnsureOriginWithArg<EnsureRoot<AccountId>>;
+	type WeightInfo = crate::weights::pallet_parameters::WeightInfo<Runtime>;
+}
+
+impl pallet_consent::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Participants = Participants;
+	type Records = MedicalRecords;
+	type ConsentDeposit = ConsentDeposit;
+	type RequestDeposit = RequestDeposit;
+	type PolicyDeposit = PolicyDeposit;
+	type AnchorDeposit = AnchorDeposit;
+	type MaxConsentsPerPatient = ConstU32<64>;
+	type MaxScopeRecords = ConstU32<MAX_SCOPE_RECORDS>;
+	type MaxPendingRequestsPerPatient = ConstU32<16>;
+	type AccessRequestLifetime = AccessRequestLifetime;
+	type EmergencyAccessDuration = dynamic_params::consent::EmergencyAccessDuration;
+	type EmergencyRateWindow = EmergencyRateWindow;
+	type MaxEmergenciesPerWindow = ConstU32<10>;
+	type MaxActiveEmergenciesPerPatient = ConstU32<4>;
+	type MaxEmergencyDelegates = ConstU32<MAX_EMERGENCY_DELEGATES>;
+	type MaxLogBatch = ConstU32<64>;
+	type AnchorRetention = AnchorRetention;
+	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegisterParticipants;
+}
+
+/// Registers benchmark accounts in the participants registry, through its own call.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct RegisterParticipants;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_consent::BenchmarkHelper<AccountId> for RegisterParticipants {
+	fn register_participant(who: &AccountId, roles: &[medchain_primitives::roles::Role]) {
+		let roles = sp_runtime::BoundedVec::truncate_from(roles.to_vec());
+		let _ = Participants::register(
+			crate::RuntimeOrigin::root(),
+			who.clone().into(),
+			roles,
+			Default::default(),
+			None,
+			[0; 32],
+			None,
+		);
+	}
 }

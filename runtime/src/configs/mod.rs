@@ -3,7 +3,10 @@
 mod medchain;
 pub mod xcm_config;
 
-pub use medchain::MAX_LOCATOR_LEN;
+pub use medchain::{
+	dynamic_params, RuntimeParameters, RuntimeParametersKey, RuntimeParametersValue,
+	MAX_EMERGENCY_DELEGATES, MAX_LOCATOR_LEN, MAX_SCOPE_RECORDS,
+};
 
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};
