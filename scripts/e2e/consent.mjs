@@ -12,12 +12,9 @@ import { UNIT, findEvent, log, submit, waitForFinalized } from './lib.mjs';
 
 /// The decision as `Permit:Consent:3` / `Deny:NoMatchingConsent`, for readable assertions.
 function decisionText(decision) {
-  const json = decision.toJSON();
-  const [verdict] = Object.keys(json);
-  const basis = json[verdict];
-  if (typeof basis === 'string') return `${verdict}:${basis}`;
-  const [reason] = Object.keys(basis);
-  return basis[reason] === null ? `${verdict}:${reason}` : `${verdict}:${reason}:${basis[reason]}`;
+  const basis = decision.value;
+  const detail = basis.value.toRawType() === 'Null' ? '' : `:${basis.value.toString()}`;
+  return `${decision.type}:${basis.type}${detail}`;
 }
 
 export async function run(api, { keyring }) {
