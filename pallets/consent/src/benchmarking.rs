@@ -9,7 +9,7 @@ use frame_support::{
 	traits::{fungible::Mutate, Get},
 	weights::WeightMeter,
 };
-use frame_system::RawOrigin;
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use medchain_primitives::consent::{AccessLogEntry, EmergencyAccess, RequestedAccess};
 use sp_core::H256;
 use sp_runtime::{

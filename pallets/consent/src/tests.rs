@@ -1307,6 +1307,39 @@ fn on_idle_removes_expired_consents_and_releases_their_deposits() {
 	});
 }
 
+#[test]
+fn on_idle_tidies_within_its_weight_budget_and_resumes_where_it_stopped() {
+	use frame_support::{traits::Hooks, weights::Weight};
+	test(|| {
+		let ids: Vec<ConsentId> = (0..3)
+			.map(|_| grant(Terms { valid: period(1, Some(2)), ..read_permit(DOCTOR) }))
+			.collect();
+		System::set_block_number(2);
+		let step = <() as WeightInfo>::expire_consent();
+		let db: frame_support::weights::RuntimeDbWeight =
+			<Test as frame_system::Config>::DbWeight::get();
+		let cursors = db.reads_writes(1, 1);
+		assert!(step.any_gt(Weight::zero()), "benchmarked weights are not zero");
+
+		// No room for a single step: nothing happens, nothing is charged.
+		assert_eq!(Consent::on_idle(2, cursors.saturating_sub(Weight::from_parts(1, 0))), Weight::zero());
+		assert_eq!(PatientConsentCount::<Test>::get(PATIENT), 3);
+
+		// Room for one step at a time: one expired consent per block, in storage order.
+		let mut removed = Vec::new();
+		for _ in 0..3 {
+			let used = Consent::on_idle(2, cursors.saturating_add(step));
+			assert!(used.all_lte(cursors.saturating_add(step)), "stays within its budget");
+			let gone: Vec<ConsentId> =
+				ids.iter().copied().filter(|id| !Consents::<Test>::contains_key(id)).collect();
+			assert_eq!(gone.len(), removed.len() + 1, "exactly one consent per call");
+			removed = gone;
+		}
+		assert_eq!(PatientConsentCount::<Test>::get(PATIENT), 0);
+		assert_eq!(held(HoldReason::ConsentDeposit, PATIENT), 0);
+	});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Access requests
 // ---------------------------------------------------------------------------------------------
