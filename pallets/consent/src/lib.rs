@@ -1166,18 +1166,20 @@ pub mod pallet {
 			}
 		}
 
+		/// Ends an emergency access that reached its end, and tells the patient.
+		fn expire_emergency(id: EmergencyId, emergency: EmergencyAccessOf<T>) {
+			let patient = emergency.patient.clone();
+			Self::store_ended_emergency(id, emergency);
+			Self::deposit_event(Event::EmergencyAccessExpired { id, patient });
+		}
+
 		/// Takes the patient's ended emergency accesses out of the active index.
 		fn prune_ended_emergencies(patient: &T::AccountId, now: BlockNumberFor<T>) {
 			let ids: Vec<EmergencyId> = ActiveEmergencies::<T>::iter_key_prefix(patient).collect();
 			for id in ids {
 				match Emergencies::<T>::get(id) {
-					Some(emergency) if now >= emergency.expires_at => {
-						Self::store_ended_emergency(id, emergency);
-						Self::deposit_event(Event::EmergencyAccessExpired {
-							id,
-							patient: patient.clone(),
-						});
-					},
+					Some(emergency) if now >= emergency.expires_at =>
+						Self::expire_emergency(id, emergency),
 					_ => {},
 				}
 			}
@@ -1416,9 +1418,7 @@ pub mod pallet {
 					if now >= emergency.expires_at &&
 						ActiveEmergencies::<T>::contains_key(&emergency.patient, id)
 					{
-						let patient = emergency.patient.clone();
-						Self::store_ended_emergency(id, emergency);
-						Self::deposit_event(Event::EmergencyAccessExpired { id, patient });
+						Self::expire_emergency(id, emergency);
 					}
 				},
 			)
