@@ -52,6 +52,8 @@ impl pallet_medical_records::Config for Test {
 	type MaxLocatorLen = ConstU32<64>;
 	type MaxRecordsPerPatient = ConstU32<10>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegisterParticipants;
 }
 
 pub const CONSENT_DEPOSIT: u64 = 50;
@@ -112,6 +114,36 @@ impl pallet_consent::BenchmarkHelper<u64> for RegisterParticipants {
 			None,
 		);
 		assert!(registered.is_ok(), "benchmark setup: registration failed");
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_medical_records::BenchmarkHelper<u64> for RegisterParticipants {
+	fn register_practitioner(who: &u64) {
+		<Self as pallet_consent::BenchmarkHelper<u64>>::register_participant(
+			who,
+			&[Role::Practitioner],
+		);
+	}
+
+	fn permit(patient: &u64, provider: &u64, action: medchain_primitives::health::Action) {
+		use medchain_primitives::{
+			consent::{ConsentDecision, DataScope, Grantee, Period},
+			health::{Confidentiality, PurposeOfUse},
+		};
+		let terms = pallet_consent::ConsentTermsOf::<Test> {
+			grantee: Grantee::Account(*provider),
+			decision: ConsentDecision::Permit,
+			actions: vec![action].try_into().expect("one action"),
+			purposes: vec![PurposeOfUse::Treatment].try_into().expect("one purpose"),
+			scope: DataScope::All,
+			ceiling: Confidentiality::VeryRestricted,
+			valid: Period { start: 0, end: None },
+			data_period: None,
+			document_hash: None,
+			basis_hash: None,
+		};
+		assert!(Consent::grant_consent(RuntimeOrigin::signed(*patient), terms).is_ok());
 	}
 }
 

@@ -1,6 +1,8 @@
 //! Benchmarks of the medical records pallet (`frame_benchmarking::v2`). Each call runs on its
 //! worst case: the longest locator, a patient with a full index where that matters, a deposit
-//! that has to grow.
+//! that has to grow, and writes by a provider (role lookup and consent decision) rather than
+//! by the patient. The decision is measured here with one consent; the calls' weights add the
+//! consent pallet's worst case (`ConsentDecider::decide_weight`) on top.
 
 use super::*;
 use frame_benchmarking::v2::*;
@@ -19,6 +21,14 @@ fn funded<T: Config>(name: &'static str) -> T::AccountId {
 
 fn longest_locator<T: Config>(fill: u8) -> LocatorOf<T> {
 	BoundedVec::truncate_from(alloc::vec![fill; T::MaxLocatorLen::get() as usize])
+}
+
+/// A funded practitioner whom `patient`'s consent permits `action` for treatment.
+fn provider<T: Config>(patient: &T::AccountId, action: Action) -> T::AccountId {
+	let provider = funded::<T>("provider");
+	T::BenchmarkHelper::register_practitioner(&provider);
+	T::BenchmarkHelper::permit(patient, &provider, action);
+	provider
 }
 
 /// A current record of `patient`, written by the patient, kept by `custodian`.
@@ -44,13 +54,14 @@ mod benchmarks {
 	#[benchmark]
 	fn register_record() {
 		let patient = funded::<T>("patient");
+		let provider = provider::<T>(&patient, Action::Collect);
 		let custodian: T::AccountId = account("custodian", 0, 0);
 		// Fill the index up to one below the bound.
 		PatientRecordCount::<T>::insert(&patient, T::MaxRecordsPerPatient::get().saturating_sub(1));
 
 		#[extrinsic_call]
 		_(
-			RawOrigin::Signed(patient.clone()),
+			RawOrigin::Signed(provider),
 			T::Lookup::unlookup(patient.clone()),
 			RecordCategory::Genomic,
 			Confidentiality::VeryRestricted,
@@ -65,12 +76,13 @@ mod benchmarks {
 	#[benchmark]
 	fn amend_record() {
 		let patient = funded::<T>("patient");
+		let provider = provider::<T>(&patient, Action::Correct);
 		let custodian: T::AccountId = account("custodian", 0, 0);
 		let id = record_of::<T>(&patient, &custodian);
 
 		#[extrinsic_call]
 		_(
-			RawOrigin::Signed(patient.clone()),
+			RawOrigin::Signed(provider),
 			id,
 			Confidentiality::Restricted,
 			H256::repeat_byte(3),

@@ -58,6 +58,16 @@ pub use medchain_primitives::{
 pub use pallet::*;
 pub use weights::WeightInfo;
 
+/// What the benchmarks need from the runtime: a registered provider and a consent.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers `who` as a practitioner.
+	fn register_practitioner(who: &AccountId);
+	/// Makes the consent decision permit `provider` to do `action` with `patient`'s data for
+	/// treatment.
+	fn permit(patient: &AccountId, provider: &AccountId, action: Action);
+}
+
 /// The balance type of the deposit currency.
 pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
 	<T as frame_system::Config>::AccountId,
@@ -135,6 +145,10 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+
+		/// Sets up a provider and a consent for the benchmarks of provider writes.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Why this pallet holds funds.

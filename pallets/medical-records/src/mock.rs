@@ -85,6 +85,31 @@ impl pallet_medical_records::Config for Test {
 	type MaxLocatorLen = ConstU32<MAX_LOCATOR>;
 	type MaxRecordsPerPatient = ConstU32<MAX_RECORDS>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBenchmarkHelper;
+}
+
+/// Registers practitioners through the registry's call and permits through [`Permits`].
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TestBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_medical_records::BenchmarkHelper<u64> for TestBenchmarkHelper {
+	fn register_practitioner(who: &u64) {
+		let registered = Participants::register(
+			RuntimeOrigin::root(),
+			*who,
+			vec![Role::Practitioner].try_into().expect("one role"),
+			Default::default(),
+			None,
+			[0; 32],
+			None,
+		);
+		assert!(registered.is_ok(), "benchmark setup: registration failed");
+	}
+
+	fn permit(patient: &u64, provider: &u64, action: Action) {
+		Permits::mutate(|permits| permits.push((*patient, *provider, action)));
+	}
 }
 
 pub const PATIENT: u64 = 1;

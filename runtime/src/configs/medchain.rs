@@ -45,6 +45,8 @@ impl pallet_medical_records::Config for Runtime {
 	type MaxLocatorLen = ConstU32<MAX_LOCATOR_LEN>;
 	type MaxRecordsPerPatient = ConstU32<10_000>;
 	type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegisterParticipants;
 }
 
 /// Most records a consent or access request may list.
@@ -128,9 +130,44 @@ impl pallet_consent::Config for Runtime {
 	type BenchmarkHelper = RegisterParticipants;
 }
 
-/// Registers benchmark accounts in the participants registry, through its own call.
+/// Sets up the benchmarks' participants and consents through the pallets' own calls.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct RegisterParticipants;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_medical_records::BenchmarkHelper<AccountId> for RegisterParticipants {
+	fn register_practitioner(who: &AccountId) {
+		<Self as pallet_consent::BenchmarkHelper<AccountId>>::register_participant(
+			who,
+			&[medchain_primitives::roles::Role::Practitioner],
+		);
+	}
+
+	fn permit(
+		patient: &AccountId,
+		provider: &AccountId,
+		action: medchain_primitives::health::Action,
+	) {
+		use medchain_primitives::{
+			consent::{ConsentDecision, DataScope, Grantee, Period},
+			health::{Confidentiality, PurposeOfUse},
+		};
+		let terms = pallet_consent::ConsentTermsOf::<Runtime> {
+			grantee: Grantee::Account(provider.clone()),
+			decision: ConsentDecision::Permit,
+			actions: sp_runtime::BoundedVec::truncate_from(alloc::vec![action]),
+			purposes: sp_runtime::BoundedVec::truncate_from(alloc::vec![PurposeOfUse::Treatment]),
+			scope: DataScope::All,
+			ceiling: Confidentiality::VeryRestricted,
+			valid: Period { start: 0, end: None },
+			data_period: None,
+			document_hash: None,
+			basis_hash: None,
+		};
+		let _ = Consent::grant_consent(crate::RuntimeOrigin::signed(patient.clone()), terms);
+	}
+}
+
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_consent::BenchmarkHelper<AccountId> for RegisterParticipants {
 	fn register_participant(who: &AccountId, roles: &[medchain_primitives::roles::Role]) {
