@@ -15,7 +15,7 @@ use derive_where::derive_where;
 use scale_info::TypeInfo;
 use sp_core::{ConstU32, Get, H256};
 use sp_runtime::{
-	traits::{BlakeTwo256, Hash},
+	traits::{BlakeTwo256, Hash, Zero},
 	BoundedVec, Weight,
 };
 
@@ -360,6 +360,31 @@ pub struct ConsentTerms<AccountId, BlockNumber, MaxRecords: Get<u32>> {
 	pub document_hash: Option<H256>,
 	/// Hash of the regulatory basis (policy or law reference) kept off-chain.
 	pub basis_hash: Option<H256>,
+}
+
+impl<AccountId, BlockNumber: Zero, MaxRecords: Get<u32>> ConsentTerms<AccountId, BlockNumber, MaxRecords> {
+	/// A permit for `grantee` to do `actions` for `purposes` with all of the patient's data
+	/// labelled up to `ceiling`, in force from genesis on, without document references. Extra
+	/// actions or purposes beyond their sets' bounds are dropped.
+	pub fn permit_all_data(
+		grantee: Grantee<AccountId>,
+		actions: &[Action],
+		purposes: &[PurposeOfUse],
+		ceiling: Confidentiality,
+	) -> Self {
+		Self {
+			grantee,
+			decision: ConsentDecision::Permit,
+			actions: BoundedVec::truncate_from(actions.to_vec()),
+			purposes: BoundedVec::truncate_from(purposes.to_vec()),
+			scope: DataScope::All,
+			ceiling,
+			valid: Period { start: Zero::zero(), end: None },
+			data_period: None,
+			document_hash: None,
+			basis_hash: None,
+		}
+	}
 }
 
 /// A consent as the chain keeps it.

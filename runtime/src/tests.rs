@@ -200,19 +200,12 @@ fn consent_terms(
 	actions: &[Action],
 	purposes: &[PurposeOfUse],
 ) -> pallet_consent::ConsentTermsOf<Runtime> {
-	use medchain_primitives::consent::{ConsentDecision, DataScope, Grantee, Period};
-	pallet_consent::ConsentTermsOf::<Runtime> {
-		grantee: Grantee::Account(grantee),
-		decision: ConsentDecision::Permit,
-		actions: actions.to_vec().try_into().unwrap(),
-		purposes: purposes.to_vec().try_into().unwrap(),
-		scope: DataScope::All,
-		ceiling: Confidentiality::Normal,
-		valid: Period { start: 0, end: None },
-		data_period: None,
-		document_hash: None,
-		basis_hash: None,
-	}
+	pallet_consent::ConsentTermsOf::<Runtime>::permit_all_data(
+		medchain_primitives::consent::Grantee::Account(grantee),
+		actions,
+		purposes,
+		Confidentiality::Normal,
+	)
 }
 
 #[test]

@@ -128,21 +128,15 @@ impl pallet_medical_records::BenchmarkHelper<u64> for RegisterParticipants {
 
 	fn permit(patient: &u64, provider: &u64, action: medchain_primitives::health::Action) {
 		use medchain_primitives::{
-			consent::{ConsentDecision, DataScope, Grantee, Period},
+			consent::Grantee,
 			health::{Confidentiality, PurposeOfUse},
 		};
-		let terms = pallet_consent::ConsentTermsOf::<Test> {
-			grantee: Grantee::Account(*provider),
-			decision: ConsentDecision::Permit,
-			actions: vec![action].try_into().expect("one action"),
-			purposes: vec![PurposeOfUse::Treatment].try_into().expect("one purpose"),
-			scope: DataScope::All,
-			ceiling: Confidentiality::VeryRestricted,
-			valid: Period { start: 0, end: None },
-			data_period: None,
-			document_hash: None,
-			basis_hash: None,
-		};
+		let terms = pallet_consent::ConsentTermsOf::<Test>::permit_all_data(
+			Grantee::Account(*provider),
+			&[action],
+			&[PurposeOfUse::Treatment],
+			Confidentiality::VeryRestricted,
+		);
 		assert!(Consent::grant_consent(RuntimeOrigin::signed(*patient), terms).is_ok());
 	}
 }

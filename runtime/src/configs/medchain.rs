@@ -149,21 +149,15 @@ impl pallet_medical_records::BenchmarkHelper<AccountId> for RegisterParticipants
 		action: medchain_primitives::health::Action,
 	) {
 		use medchain_primitives::{
-			consent::{ConsentDecision, DataScope, Grantee, Period},
+			consent::Grantee,
 			health::{Confidentiality, PurposeOfUse},
 		};
-		let terms = pallet_consent::ConsentTermsOf::<Runtime> {
-			grantee: Grantee::Account(provider.clone()),
-			decision: ConsentDecision::Permit,
-			actions: sp_runtime::BoundedVec::truncate_from(alloc::vec![action]),
-			purposes: sp_runtime::BoundedVec::truncate_from(alloc::vec![PurposeOfUse::Treatment]),
-			scope: DataScope::All,
-			ceiling: Confidentiality::VeryRestricted,
-			valid: Period { start: 0, end: None },
-			data_period: None,
-			document_hash: None,
-			basis_hash: None,
-		};
+		let terms = pallet_consent::ConsentTermsOf::<Runtime>::permit_all_data(
+			Grantee::Account(provider.clone()),
+			&[action],
+			&[PurposeOfUse::Treatment],
+			Confidentiality::VeryRestricted,
+		);
 		let _ = Consent::grant_consent(crate::RuntimeOrigin::signed(patient.clone()), terms);
 	}
 }
