@@ -5,7 +5,8 @@
 //! block timing and the storage-deposit formula ([`currency`]); participant roles and the
 //! registry trait ([`roles`]); the health-data vocabulary: record ids, categories,
 //! confidentiality labels, purposes of use, actions, record status ([`health`]); the consent
-//! decision that medical records asks for ([`consent`]); and GS1 check digits ([`gs1`]).
+//! decision that medical records asks for ([`consent`]); GS1 check digits ([`gs1`]); and the drug
+//! supply chain's identifiers, EPCIS vocabulary, transfers and pack verification ([`supply`]).
 //! Pallets, the runtime, the node and the client import them from here instead of redefining
 //! them.
 
@@ -17,6 +18,7 @@ pub mod consent;
 pub mod gs1;
 pub mod health;
 pub mod roles;
+pub mod supply;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},
