@@ -23,12 +23,19 @@ use medchain_primitives::{
 	},
 	health::{Action, MedicalRecord, PurposeOfUse, RecordId},
 	roles::{ParticipantInfo, ParticipantsInspect, Role},
+	supply::{
+		CaseId, ExpiryDate, Gtin, HistoryHead, ItemId, Lot, LotNumber, Product, SerialProof,
+		SuspectCase, Transfer, TransferId, Verification,
+	},
 };
 
 use super::{
-	configs::{ConsensusHook, MAX_EMERGENCY_DELEGATES, MAX_LOCATOR_LEN, MAX_SCOPE_RECORDS},
+	configs::{
+		ConsensusHook, MAX_CASE_ITEMS, MAX_EMERGENCY_DELEGATES, MAX_LOCATOR_LEN, MAX_SCOPE_RECORDS,
+		MAX_TRANSFER_ITEMS,
+	},
 	AccountId, AuraId, Balance, Block, BlockNumber, Consent, Executive, InherentDataExt, MedicalRecords,
-	Nonce, ParachainInfo, ParachainSystem, Participants, Runtime, RuntimeCall,
+	Nonce, ParachainInfo, ParachainSystem, Participants, Runtime, RuntimeCall, SupplyChain,
 	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
 
@@ -45,6 +52,10 @@ type RecordOf = MedicalRecord<AccountId, Balance, BlockNumber, ConstU32<MAX_LOCA
 type ConsentOf = ConsentRecord<AccountId, Balance, BlockNumber, ConstU32<MAX_SCOPE_RECORDS>>;
 type AccessRequestOf = AccessRequest<AccountId, Balance, BlockNumber, ConstU32<MAX_SCOPE_RECORDS>>;
 type EmergencyPolicyOf = EmergencyPolicy<AccountId, ConstU32<MAX_EMERGENCY_DELEGATES>>;
+
+/// The supply-chain types the runtime API returns.
+type TransferOf = Transfer<AccountId, Balance, BlockNumber, ConstU32<MAX_TRANSFER_ITEMS>>;
+type SuspectCaseOf = SuspectCase<AccountId, Balance, BlockNumber, ConstU32<MAX_CASE_ITEMS>>;
 
 impl_runtime_apis! {
 	impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {
@@ -285,6 +296,53 @@ impl_runtime_apis! {
 
 		fn emergency_policy(patient: AccountId) -> EmergencyPolicyOf {
 			Consent::emergency_policy(&patient)
+		}
+	}
+
+	impl pallet_supply_chain_runtime_api::SupplyChainApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+		ConstU32<MAX_TRANSFER_ITEMS>,
+		ConstU32<MAX_CASE_ITEMS>,
+	> for Runtime {
+		fn verify_unit(
+			gtin: Gtin,
+			serial: Vec<u8>,
+			lot: LotNumber,
+			expiry: ExpiryDate,
+			proof: SerialProof,
+		) -> Verification {
+			SupplyChain::verify_unit(gtin, &serial, &lot, expiry, &proof)
+		}
+
+		fn product(gtin: Gtin) -> Option<Product<AccountId, Balance>> {
+			pallet_supply_chain::Products::<Runtime>::get(gtin)
+		}
+
+		fn lot(gtin: Gtin, lot: LotNumber) -> Option<Lot<AccountId, Balance, BlockNumber>> {
+			pallet_supply_chain::Lots::<Runtime>::get(gtin, lot)
+		}
+
+		fn lot_holding(gtin: Gtin, lot: LotNumber, holder: AccountId) -> u32 {
+			pallet_supply_chain::LotHoldings::<Runtime>::get((gtin, lot), holder)
+		}
+
+		fn history_head(item: ItemId) -> Option<HistoryHead> {
+			SupplyChain::history_head(&item)
+		}
+
+		fn incoming_transfers(
+			receiver: AccountId,
+			after: Option<TransferId>,
+			limit: u32,
+		) -> Vec<(TransferId, TransferOf)> {
+			SupplyChain::incoming_transfers(&receiver, after, limit)
+		}
+
+		fn suspect_case(id: CaseId) -> Option<SuspectCaseOf> {
+			pallet_supply_chain::Cases::<Runtime>::get(id)
 		}
 	}
 

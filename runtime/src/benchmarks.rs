@@ -5,8 +5,9 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_participants, Participants]
 	[pallet_medical_records, MedicalRecords]
 	[pallet_consent, Consent]
+	[pallet_supply_chain, SupplyChain]
 	[pallet_parameters, Parameters]
 );
 
 pub use frame_system_benchmarking::Pallet as SystemBench;
-pub use super::{Consent, MedicalRecords, Parameters, Participants, Runtime};
+pub use super::{Consent, MedicalRecords, Parameters, Participants, Runtime, SupplyChain};

@@ -3,8 +3,8 @@
 //! The WASM runtime of the medchain parachain: a Cumulus parachain runtime with the usual system
 //! pallets (balances, fees, sudo, utility, proxy, multisig), Aura block authoring with collator
 //! selection and sessions, and the XCM pallets a parachain needs to talk to its relay chain.
-//! medchain's own pallets: the participants registry (index 50) and medical records (51);
-//! consent, supply chain and encrypted statistics are added as they land.
+//! medchain's own pallets: the participants registry (index 50), medical records (51), consent
+//! (52) and the drug supply chain (53); encrypted statistics is added when it lands.
 //!
 //! Layout follows the Polkadot SDK parachain template:
 //! - [`configs`]: one `Config` implementation per pallet, XCM in `configs::xcm_config`;
@@ -270,6 +270,8 @@ mod runtime {
 	pub type MedicalRecords = pallet_medical_records;
 	#[runtime::pallet_index(52)]
 	pub type Consent = pallet_consent;
+	#[runtime::pallet_index(53)]
+	pub type SupplyChain = pallet_supply_chain;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

@@ -234,3 +234,52 @@ fn emergency_access_duration_is_a_governed_parameter() {
 		);
 	});
 }
+
+#[test]
+fn supply_chain_judges_expiry_by_the_block_timestamp() {
+	use medchain_primitives::supply::{
+		serial_hash, serial_proof, serials_root, ExpiryDate, ProductDetails, ProductKind,
+		Verification,
+	};
+	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
+		let maker = RuntimeOrigin::signed(account(Sr25519Keyring::Ferdie));
+		let gtin = *b"00012345600012";
+		let lot: medchain_primitives::supply::LotNumber = b"RT-1".to_vec().try_into().unwrap();
+		let serials: [&[u8]; 3] = [b"S1", b"S2", b"S3"];
+		let leaves: Vec<_> = serials.iter().map(|s| serial_hash(&gtin, s)).collect();
+		// 2027-01-01T00:00Z, as the timestamp inherent would set it.
+		pallet_timestamp::Now::<Runtime>::put(1_798_761_600_000u64);
+		assert_ok!(crate::SupplyChain::register_product(
+			maker.clone(),
+			gtin,
+			ProductDetails {
+				kind: ProductKind::Vaccine,
+				national_code: None,
+				temperature: None,
+				lookup_url: None,
+				unit_tracked: false,
+			},
+		));
+		let commission = |expiry| {
+			crate::SupplyChain::commission_lot(
+				maker.clone(),
+				gtin,
+				lot.clone(),
+				expiry,
+				3,
+				serials_root(&leaves),
+				Default::default(),
+			)
+		};
+		// December 2026 is over on that day; December 2027 is not.
+		assert!(commission(ExpiryDate { year: 26, month: 12, day: 0 }).is_err());
+		let expiry = ExpiryDate { year: 27, month: 12, day: 0 };
+		assert_ok!(commission(expiry));
+		let proof = serial_proof(&leaves, 1).unwrap();
+		let verify = || crate::SupplyChain::verify_unit(gtin, b"S2", &lot, expiry, &proof);
+		assert_eq!(verify(), Verification::Verified);
+		// 2028-01-01: the pack has expired.
+		pallet_timestamp::Now::<Runtime>::put(1_830_297_600_000u64);
+		assert_eq!(verify(), Verification::Expired);
+	});
+}

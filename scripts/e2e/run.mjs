@@ -10,7 +10,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { connect, log, startNode, withTimeout } from './lib.mjs';
 
-const SUITES = ['foundation', 'records', 'consent'];
+const SUITES = ['foundation', 'records', 'consent', 'supply'];
 const [binary, ...selected] = process.argv.slice(2);
 const OVERALL_TIMEOUT_MS = 600_000;
 

@@ -3,6 +3,7 @@
 
 use crate::{
 	Balances, Consent, MedicalRecords, Participants, Runtime, RuntimeEvent, RuntimeHoldReason,
+	Timestamp,
 };
 use frame_support::{
 	dynamic_params::{dynamic_pallet_params, dynamic_params},
@@ -128,6 +129,82 @@ impl pallet_consent::Config for Runtime {
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegisterParticipants;
+}
+
+/// Most entries in a logistic unit, and in a transfer.
+pub const MAX_CONTAINER_CONTENTS: u32 = 64;
+pub const MAX_TRANSFER_ITEMS: u32 = 64;
+/// Most items in a suspect-product case.
+pub const MAX_CASE_ITEMS: u32 = 32;
+
+parameter_types! {
+	/// One `Products` entry (at most ~290 bytes with a 200-byte lookup URL).
+	pub const ProductDeposit: Balance = deposit(1, 300);
+	/// One `Lots` entry (~210 bytes) and one `LotHoldings` entry.
+	pub const LotDeposit: Balance = deposit(2, 300);
+	/// One `Units` entry (at most ~330 bytes): a unit-tracked pack or an exception.
+	pub const UnitDeposit: Balance = deposit(1, 350);
+	/// One `Containers` entry with up to 64 entries of 40 bytes.
+	pub const ContainerDeposit: Balance = deposit(1, 2_700);
+	/// One `Transfers` entry with up to 64 items, and its index entry.
+	pub const TransferDeposit: Balance = deposit(2, 2_800);
+	/// One `Cases` entry with up to 32 items.
+	pub const CaseDeposit: Balance = deposit(1, 1_300);
+	/// EU FMD: a decommissioning may be reversed within 10 days.
+	pub const ReactivationWindow: BlockNumber = 10 * DAYS;
+	/// DSCSA: notify the regulator within 24 hours of determining a product illegitimate.
+	pub const NotificationDeadline: BlockNumber = 24 * HOURS;
+}
+
+impl pallet_supply_chain::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Participants = Participants;
+	/// Expiry dates are compared with the block's timestamp.
+	type UnixTime = Timestamp;
+	type ProductDeposit = ProductDeposit;
+	type LotDeposit = LotDeposit;
+	type UnitDeposit = UnitDeposit;
+	type ContainerDeposit = ContainerDeposit;
+	type TransferDeposit = TransferDeposit;
+	type CaseDeposit = CaseDeposit;
+	type MaxCommissionBatch = ConstU32<200>;
+	type MaxEventItems = ConstU32<64>;
+	type MaxContainerContents = ConstU32<MAX_CONTAINER_CONTENTS>;
+	type MaxTransferItems = ConstU32<MAX_TRANSFER_ITEMS>;
+	type MaxPendingTransfersPerSender = ConstU32<256>;
+	type MaxLotsPerRecall = ConstU32<32>;
+	type MaxCaseItems = ConstU32<MAX_CASE_ITEMS>;
+	type ReactivationWindow = ReactivationWindow;
+	type NotificationDeadline = NotificationDeadline;
+	type WeightInfo = pallet_supply_chain::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegisterParticipants;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_supply_chain::BenchmarkHelper<AccountId> for RegisterParticipants {
+	fn register_partner(
+		who: &AccountId,
+		roles: &[medchain_primitives::roles::Role],
+		gln: medchain_primitives::roles::Gln,
+	) {
+		let roles = sp_runtime::BoundedVec::truncate_from(roles.to_vec());
+		let _ = Participants::register(
+			crate::RuntimeOrigin::root(),
+			who.clone().into(),
+			roles,
+			Default::default(),
+			Some(gln),
+			[0; 32],
+			None,
+		);
+	}
+
+	fn set_time(millis: u64) {
+		pallet_timestamp::Now::<Runtime>::put(millis);
+	}
 }
 
 /// Sets up the benchmarks' participants and consents through the pallets' own calls.

@@ -5,7 +5,7 @@ pub mod xcm_config;
 
 pub use medchain::{
 	dynamic_params, RuntimeParameters, RuntimeParametersKey, RuntimeParametersValue,
-	MAX_EMERGENCY_DELEGATES, MAX_LOCATOR_LEN, MAX_SCOPE_RECORDS,
+	MAX_CASE_ITEMS, MAX_EMERGENCY_DELEGATES, MAX_LOCATOR_LEN, MAX_SCOPE_RECORDS, MAX_TRANSFER_ITEMS,
 };
 
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
