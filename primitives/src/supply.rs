@@ -121,9 +121,25 @@ pub fn serial_proof(leaves: &[SerialHash], index: u32) -> Option<SerialProof> {
 	Some(SerialProof { leaf_index: index, siblings: BoundedVec::truncate_from(proof.proof) })
 }
 
-/// Whether `leaf` is in the tree of `leaf_count` serials with root `root`.
+/// How many siblings the proof of leaf `index` among `leaf_count` leaves has: one per level
+/// where the node is paired (an odd last node is promoted without a sibling).
+pub fn proof_length(leaf_count: u32, index: u32) -> u32 {
+	let (mut width, mut position, mut length) = (leaf_count, index, 0);
+	while width > 1 {
+		if (position ^ 1) < width {
+			length += 1;
+		}
+		position /= 2;
+		width = width / 2 + width % 2;
+	}
+	length
+}
+
+/// Whether `leaf` is in the tree of `leaf_count` serials with root `root`. The proof must have
+/// exactly the length of a leaf's path, so no inner node of the tree passes for a serial.
 pub fn verify_serial(root: &H256, leaf_count: u32, leaf: SerialHash, proof: &SerialProof) -> bool {
-	binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
+	proof.siblings.len() as u32 == proof_length(leaf_count, proof.leaf_index) &&
+		binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
 		root,
 		proof.siblings.iter().copied(),
 		leaf_count,
@@ -965,6 +981,17 @@ mod tests {
 			let fake = serial_hash(b"09506000134352", stranger.as_bytes());
 			prop_assume!(!leaves.contains(&fake));
 			prop_assert!(!verify_serial(&root, count as u32, fake, &proof));
+			// Nor does an inner node of the tree, with the rest of a leaf's proof.
+			if proof.siblings.len() > 1 {
+				let (first, rest) = (proof.siblings[0], proof.siblings[1..].to_vec());
+				let (left, right) = if index % 2 == 0 { (leaves[index], first) } else { (first, leaves[index]) };
+				let inner = <BlakeTwo256 as Hash>::hash(&[left.as_bytes(), right.as_bytes()].concat());
+				let shortened = SerialProof {
+					leaf_index: (index / 2) as u32,
+					siblings: BoundedVec::truncate_from(rest),
+				};
+				prop_assert!(!verify_serial(&root, count as u32, inner, &shortened));
+			}
 			// And no position outside the lot.
 			let outside = SerialProof { leaf_index: count as u32, ..proof };
 			prop_assert!(!verify_serial(&root, count as u32, leaves[index], &outside));

@@ -855,6 +855,7 @@ pub mod pallet {
 					Self::ensure_holds(Some(&container.placement), &who)?;
 					ensure!(container.in_transfer.is_none(), Error::<T>::InTransfer);
 					ensure!(container.suspect_case.is_none(), Error::<T>::Quarantined);
+					ensure!(container.excursion.is_none(), Error::<T>::TemperatureExcursion);
 					container
 				},
 				None => {
@@ -1228,6 +1229,9 @@ pub mod pallet {
 			let done = unit.decommissioned.clone().ok_or(Error::<T>::NotDecommissioned)?;
 			ensure!(done.by == who && done.location == gln, Error::<T>::NotDecommissioner);
 			ensure!(!done.reason.is_final(), Error::<T>::ReactivationNotAllowed);
+			// A suspect or temperature-damaged pack does not go back into stock.
+			ensure!(unit.suspect_case.is_none(), Error::<T>::Quarantined);
+			ensure!(unit.excursion.is_none(), Error::<T>::TemperatureExcursion);
 			let now = Self::now();
 			ensure!(
 				now <= done.at.saturating_add(T::ReactivationWindow::get()),
