@@ -1,12 +1,11 @@
 //! GS1 identifier checks shared by the participants registry (GLN) and the supply chain (GTIN,
 //! SSCC): all use the same mod-10 check digit.
 
-/// Whether `digits` (ASCII `0`-`9`) end with a valid GS1 mod-10 check digit: counting from the
-/// rightmost data digit, weights 3 and 1 alternate.
-pub fn has_valid_check_digit(digits: &[u8]) -> bool {
-	let Some((check, data)) = digits.split_last() else { return false };
-	if digits.len() < 2 || !digits.iter().all(u8::is_ascii_digit) {
-		return false;
+/// The GS1 mod-10 check digit (ASCII) that completes `data` (ASCII `0`-`9`): counting from the
+/// rightmost data digit, weights 3 and 1 alternate. `None` if `data` is empty or not digits.
+pub fn check_digit(data: &[u8]) -> Option<u8> {
+	if data.is_empty() || !data.iter().all(u8::is_ascii_digit) {
+		return None;
 	}
 	let sum: u32 = data
 		.iter()
@@ -14,7 +13,15 @@ pub fn has_valid_check_digit(digits: &[u8]) -> bool {
 		.enumerate()
 		.map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 })
 		.sum();
-	(10 - sum % 10) % 10 == u32::from(check - b'0')
+	Some(b'0' + ((10 - sum % 10) % 10) as u8)
+}
+
+/// Whether `digits` (ASCII `0`-`9`) end with a valid GS1 mod-10 check digit.
+pub fn has_valid_check_digit(digits: &[u8]) -> bool {
+	match digits.split_last() {
+		Some((check, data)) => check_digit(data) == Some(*check),
+		None => false,
+	}
 }
 
 #[cfg(test)]

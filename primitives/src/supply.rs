@@ -924,14 +924,8 @@ mod tests {
 	use proptest::prelude::*;
 
 	fn with_check_digit(data: &[u8]) -> Vec<u8> {
-		let sum: u32 = data
-			.iter()
-			.rev()
-			.enumerate()
-			.map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 })
-			.sum();
 		let mut out = data.to_vec();
-		out.push(b'0' + ((10 - sum % 10) % 10) as u8);
+		out.push(crate::gs1::check_digit(data).unwrap());
 		out
 	}
 

@@ -35,7 +35,7 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use medchain_primitives::{
-	gs1::has_valid_check_digit,
+	gs1::{check_digit, has_valid_check_digit},
 	supply::{
 		serial_hash, serial_proof, serials_root, verify_serial, ProductKind, MAX_GS1_TEXT_LEN,
 		MAX_PROOF_DEPTH,
@@ -77,23 +77,12 @@ fn write_decimal(digits: &mut [u8], value: u32) {
 	assert!(rest == 0, "benchmark setup: {value} does not fit in {} digits", digits.len());
 }
 
-/// The GS1 mod-10 check digit of `data` (ASCII digits): from the rightmost, weights 3 and 1.
-fn check_digit(data: &[u8]) -> u8 {
-	let sum: u32 = data
-		.iter()
-		.rev()
-		.enumerate()
-		.map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 })
-		.sum();
-	b'0' + ((10 - sum % 10) % 10) as u8
-}
-
 /// A GS1 identifier of `N` digits: `prefix`, `index` zero-padded, and the check digit.
 fn gs1_id<const N: usize>(prefix: &[u8], index: u32) -> [u8; N] {
 	let mut id = [b'0'; N];
 	id[..prefix.len()].copy_from_slice(prefix);
 	write_decimal(&mut id[prefix.len()..N - 1], index);
-	id[N - 1] = check_digit(&id[..N - 1]);
+	id[N - 1] = check_digit(&id[..N - 1]).unwrap_or(b'0');
 	assert!(has_valid_check_digit(&id));
 	id
 }

@@ -190,16 +190,7 @@ impl pallet_supply_chain::BenchmarkHelper<AccountId> for RegisterParticipants {
 		roles: &[medchain_primitives::roles::Role],
 		gln: medchain_primitives::roles::Gln,
 	) {
-		let roles = sp_runtime::BoundedVec::truncate_from(roles.to_vec());
-		let _ = Participants::register(
-			crate::RuntimeOrigin::root(),
-			who.clone().into(),
-			roles,
-			Default::default(),
-			Some(gln),
-			[0; 32],
-			None,
-		);
+		RegisterParticipants::register(who, roles, Some(gln));
 	}
 
 	fn set_time(millis: u64) {
@@ -242,13 +233,25 @@ impl pallet_medical_records::BenchmarkHelper<AccountId> for RegisterParticipants
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_consent::BenchmarkHelper<AccountId> for RegisterParticipants {
 	fn register_participant(who: &AccountId, roles: &[medchain_primitives::roles::Role]) {
+		RegisterParticipants::register(who, roles, None);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl RegisterParticipants {
+	/// Registers `who` through the registry's own call, as governance would.
+	fn register(
+		who: &AccountId,
+		roles: &[medchain_primitives::roles::Role],
+		gln: Option<medchain_primitives::roles::Gln>,
+	) {
 		let roles = sp_runtime::BoundedVec::truncate_from(roles.to_vec());
 		let _ = Participants::register(
 			crate::RuntimeOrigin::root(),
 			who.clone().into(),
 			roles,
 			Default::default(),
-			None,
+			gln,
 			[0; 32],
 			None,
 		);
