@@ -1003,6 +1003,17 @@ mod tests {
 	}
 
 	#[test]
+	fn a_lot_of_one_pack_has_its_serial_hash_as_root() {
+		let leaf = serial_hash(b"00012345600012", b"SN1");
+		assert_eq!(serials_root(&[leaf]), leaf);
+		let proof = SerialProof { leaf_index: 0, siblings: Default::default() };
+		assert!(verify_serial(&leaf, 1, leaf, &proof));
+		assert!(!verify_serial(&leaf, 1, serial_hash(b"00012345600012", b"SN2"), &proof));
+		// What Polkadot.js apps' hash utility gives for the text `medchain/sgtin00012345600012SN1`.
+		assert_eq!(leaf, <BlakeTwo256 as Hash>::hash(b"medchain/sgtin00012345600012SN1"));
+	}
+
+	#[test]
 	fn expiry_days_match_the_calendar() {
 		// 2000-01-01 is day 10,957; 2024-02-29 is day 19,782.
 		assert_eq!(ExpiryDate { year: 0, month: 1, day: 1 }.last_day(), 10_957);
