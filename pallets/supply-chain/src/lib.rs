@@ -1165,6 +1165,12 @@ pub mod pallet {
 				Decommissioning { reason, by: who.clone(), location: gln, at: now };
 			let record = Self::record(reason.step(), reason.disposition(), Some(gln), document);
 			let existing = Units::<T>::get(pack.gtin, pack.serial);
+			// A pack with an entry is a pack of the entry's lot, even if another lot's serial tree
+			// also holds its serial: that lot's recall, expiry and holdings apply.
+			ensure!(
+				existing.as_ref().map_or(true, |unit| unit.lot == pack.lot),
+				Error::<T>::UnknownSerial
+			);
 			let unit = if product.details.unit_tracked {
 				let mut unit = existing.ok_or(Error::<T>::UnknownUnit)?;
 				Self::ensure_holds(unit.placement.as_ref(), &who)?;
@@ -1646,8 +1652,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Goods of a recalled, quarantined or expired lot may only go back to the product's
-		/// owner.
+		/// Goods of a quarantined lot go nowhere; goods of a recalled or expired lot only back
+		/// to the product's owner.
 		fn ensure_may_ship_lot(
 			gtin: &Gtin,
 			lot: &LotNumber,
@@ -1910,7 +1916,9 @@ pub mod pallet {
 				return Verification::UnknownSerial;
 			}
 			let unit = Units::<T>::get(gtin, leaf);
-			if product.details.unit_tracked && unit.is_none() {
+			// Unit-tracked, the pack must be commissioned; with an entry, it is a pack of the
+			// entry's lot (whose serial tree another lot's may share).
+			if unit.as_ref().map_or(product.details.unit_tracked, |unit| unit.lot != *lot) {
 				return Verification::UnknownSerial;
 			}
 			// The cases and excursions that reach the pack: its own, its logistic units' and
