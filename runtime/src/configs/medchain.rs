@@ -138,18 +138,19 @@ pub const MAX_TRANSFER_ITEMS: u32 = 64;
 pub const MAX_CASE_ITEMS: u32 = 32;
 
 parameter_types! {
-	/// One `Products` entry (at most ~290 bytes with a 200-byte lookup URL).
-	pub const ProductDeposit: Balance = deposit(1, 300);
-	/// One `Lots` entry (~210 bytes) and one `LotHoldings` entry.
-	pub const LotDeposit: Balance = deposit(2, 300);
-	/// One `Units` entry (at most ~330 bytes): a unit-tracked pack or an exception.
-	pub const UnitDeposit: Balance = deposit(1, 350);
-	/// One `Containers` entry with up to 64 entries of 40 bytes.
-	pub const ContainerDeposit: Balance = deposit(1, 2_700);
-	/// One `Transfers` entry with up to 64 items, and its index entry.
-	pub const TransferDeposit: Balance = deposit(2, 2_800);
-	/// One `Cases` entry with up to 32 items.
-	pub const CaseDeposit: Balance = deposit(1, 1_300);
+	// Sizes are the entries' largest encodings with their keys, as the benchmarks report them.
+	/// One `Products` entry (315 bytes with a 200-byte lookup URL).
+	pub const ProductDeposit: Balance = deposit(1, 320);
+	/// One `Lots` entry (276 bytes) and one `LotHoldings` entry (103 bytes).
+	pub const LotDeposit: Balance = deposit(2, 380);
+	/// One `Units` entry (370 bytes): a unit-tracked pack or an exception.
+	pub const UnitDeposit: Balance = deposit(1, 370);
+	/// One `Containers` entry with up to 64 goods (3,263 bytes).
+	pub const ContainerDeposit: Balance = deposit(1, 3_270);
+	/// One `Transfers` entry with up to 64 items (3,238 bytes) and its index entry (64 bytes).
+	pub const TransferDeposit: Balance = deposit(2, 3_310);
+	/// One `Cases` entry with up to 32 items (1,646 bytes).
+	pub const CaseDeposit: Balance = deposit(1, 1_650);
 	/// EU FMD: a decommissioning may be reversed within 10 days.
 	pub const ReactivationWindow: BlockNumber = 10 * DAYS;
 	/// DSCSA: notify the regulator within 24 hours of determining a product illegitimate.
