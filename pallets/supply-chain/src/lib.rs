@@ -1290,7 +1290,11 @@ pub mod pallet {
 					SuspectItem::Pack(pack) => {
 						let (product, _) = Self::proven_pack(pack)?;
 						let mut unit = match Units::<T>::get(pack.gtin, pack.serial) {
-							Some(unit) => unit,
+							// As in `decommission`: a pack with an entry is of the entry's lot.
+							Some(unit) => {
+								ensure!(unit.lot == pack.lot, Error::<T>::UnknownSerial);
+								unit
+							},
 							None => {
 								ensure!(!product.details.unit_tracked, Error::<T>::UnknownUnit);
 								let deposit = T::UnitDeposit::get();

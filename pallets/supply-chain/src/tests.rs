@@ -2805,6 +2805,15 @@ fn a_packs_entry_belongs_to_its_lot() {
 			Error::<Test>::UnknownSerial
 		);
 		assert_eq!(LotHoldings::<Test>::get((GTIN, lot("L2")), PHARMACY), 2);
+		// Nor is it flagged as a pack of L2.
+		assert_noop!(
+			SupplyChain::flag_suspect(
+				signed(WHOLESALER),
+				bounded(&[SuspectItem::Pack(pack_ref(&GTIN, "L2", PACKS, 0))]),
+				hash(1)
+			),
+			Error::<Test>::UnknownSerial
+		);
 		// Packs of L2 without an entry are fine.
 		decommission(PHARMACY, pack_ref(&GTIN, "L2", PACKS, 1), DecommissionReason::Locked);
 		assert_eq!(LotHoldings::<Test>::get((GTIN, lot("L2")), PHARMACY), 1);
