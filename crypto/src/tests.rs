@@ -1,0 +1,159 @@
+use super::*;
+use rand_core::OsRng;
+
+const GENESIS: [u8; 32] = [7; 32];
+const STUDY: u64 = 3;
+
+fn context(submitter: &[u8]) -> Context<'_> {
+	Context { genesis: GENESIS, scope: STUDY, submitter }
+}
+
+struct Study {
+	base: RistrettoPoint,
+	secret: StudySecret,
+	key: PointBytes,
+}
+
+fn study() -> Study {
+	let base = study_base(&GENESIS, STUDY);
+	let secret = StudySecret::generate(&mut OsRng);
+	let key = secret.study_key(&base);
+	Study { base, secret, key }
+}
+
+#[test]
+fn twenty_encrypted_values_sum_to_the_plain_sum_and_the_decryption_verifies() {
+	let s = study();
+	let values: Vec<u64> = (0..20).map(|i| 1_000 + 37 * i).collect();
+	let generators = range_generators(16);
+	let mut total = Ciphertext::zero();
+	for (i, value) in values.iter().enumerate() {
+		let submitter = [i as u8; 32];
+		let ctx = context(&submitter);
+		let (ct, opening) = encrypt(&s.base, &s.key, *value, &mut OsRng).unwrap();
+		let validity = ValidityProof::prove(&ctx, &s.base, &s.key, &ct, &opening, &mut OsRng).unwrap();
+		let range = RangeProof::prove(&ctx, &s.key, &ct, &opening, 16, &mut OsRng).unwrap();
+		assert!(validity.verify(&ctx, &s.base, &s.key, &ct));
+		assert!(range.verify(&ctx, &s.key, &ct, 16, &generators));
+		total = total.add(&ct).unwrap();
+	}
+	let tally = context(b"key holder");
+	let (sum, proof) = s.secret.decrypt_and_prove(&tally, &s.base, &total, 32, &mut OsRng).unwrap();
+	assert_eq!(sum, values.iter().sum::<u64>());
+	assert!(proof.verify(&tally, &s.base, &s.key, &total, sum));
+	// A wrong total, another study key or another submitter fails.
+	assert!(!proof.verify(&tally, &s.base, &s.key, &total, sum + 1));
+	assert!(!proof.verify(&context(b"someone else"), &s.base, &s.key, &total, sum));
+	let other = study();
+	assert!(!proof.verify(&tally, &s.base, &other.key, &total, sum));
+}
+
+#[test]
+fn proofs_are_bound_to_their_context() {
+	let s = study();
+	let ctx = context(b"patient");
+	let (ct, opening) = encrypt(&s.base, &s.key, 42, &mut OsRng).unwrap();
+	let validity = ValidityProof::prove(&ctx, &s.base, &s.key, &ct, &opening, &mut OsRng).unwrap();
+	let range = RangeProof::prove(&ctx, &s.key, &ct, &opening, 8, &mut OsRng).unwrap();
+	let generators = range_generators(8);
+	for replay in [
+		context(b"another submitter"),
+		Context { scope: STUDY + 1, ..ctx },
+		Context { genesis: [8; 32], ..ctx },
+	] {
+		assert!(!validity.verify(&replay, &s.base, &s.key, &ct));
+		assert!(!range.verify(&replay, &s.key, &ct, 8, &generators));
+	}
+	assert!(validity.verify(&ctx, &s.base, &s.key, &ct));
+	assert!(range.verify(&ctx, &s.key, &ct, 8, &generators));
+}
+
+#[test]
+fn a_ciphertext_with_a_mismatched_d_is_rejected() {
+	let s = study();
+	let ctx = context(b"patient");
+	let (ct, opening) = encrypt(&s.base, &s.key, 5, &mut OsRng).unwrap();
+	let validity = ValidityProof::prove(&ctx, &s.base, &s.key, &ct, &opening, &mut OsRng).unwrap();
+	// Same C, a D with other randomness: the total would not decrypt.
+	let (other, _) = encrypt(&s.base, &s.key, 5, &mut OsRng).unwrap();
+	let forged = Ciphertext { c: ct.c, d: other.d };
+	assert!(!validity.verify(&ctx, &s.base, &s.key, &forged));
+	// A proof made for the forged ciphertext with the real opening fails too.
+	let forged_proof = ValidityProof::prove(&ctx, &s.base, &s.key, &forged, &opening, &mut OsRng).unwrap();
+	assert!(!forged_proof.verify(&ctx, &s.base, &s.key, &forged));
+	// Garbage bytes are rejected, not a panic.
+	assert!(!ValidityProof([0xff; 128]).verify(&ctx, &s.base, &s.key, &ct));
+	assert!(!RangeProof(vec![1, 2, 3]).verify(&ctx, &s.key, &ct, 8, &range_generators(8)));
+}
+
+#[test]
+fn out_of_range_values_get_no_valid_range_proof() {
+	let s = study();
+	let ctx = context(b"patient");
+	let (ct, opening) = encrypt(&s.base, &s.key, 256, &mut OsRng).unwrap();
+	assert!(RangeProof::prove(&ctx, &s.key, &ct, &opening, 8, &mut OsRng).is_err());
+	// Proven for 16 bits, it does not pass as an 8-bit proof.
+	let proof = RangeProof::prove(&ctx, &s.key, &ct, &opening, 16, &mut OsRng).unwrap();
+	assert!(proof.verify(&ctx, &s.key, &ct, 16, &range_generators(16)));
+	assert!(!proof.verify(&ctx, &s.key, &ct, 8, &range_generators(16)));
+	assert!(RangeProof::prove(&ctx, &s.key, &ct, &opening, 12, &mut OsRng).is_err());
+}
+
+#[test]
+fn discrete_logs_are_found_within_their_range_only() {
+	let b = RISTRETTO_BASEPOINT_POINT;
+	for x in [0u64, 1, 255, 65_535, 65_536, 1_234_567, (1 << 24) - 1] {
+		assert_eq!(solve_discrete_log(&(Scalar::from(x) * b), 24), Some(x));
+	}
+	assert_eq!(solve_discrete_log(&(Scalar::from(1u64 << 24) * b), 24), None);
+	assert_eq!(solve_discrete_log(&(Scalar::from(5u64) * b), 0), None);
+}
+
+#[test]
+fn predicates_about_attested_commitments() {
+	let ctx = context(b"patient");
+	let generators = range_generators(32);
+	let birth_year_age = Commitment::new(34, &mut OsRng);
+	let adult = Predicate::AtLeast(18);
+	let proof = PredicateProof::prove(&ctx, &adult, &[birth_year_age.clone()], 32, &mut OsRng).unwrap();
+	let attested = [birth_year_age.point()];
+	assert!(proof.verify(&ctx, &adult, &attested, 32, &generators));
+	// The same proof says nothing about another threshold, commitment or submitter.
+	assert!(!proof.verify(&ctx, &Predicate::AtLeast(35), &attested, 32, &generators));
+	assert!(!proof.verify(&ctx, &adult, &[Commitment::new(34, &mut OsRng).point()], 32, &generators));
+	assert!(!proof.verify(&context(b"other"), &adult, &attested, 32, &generators));
+	// A minor cannot prove it.
+	let minor = Commitment::new(17, &mut OsRng);
+	assert!(PredicateProof::prove(&ctx, &adult, &[minor], 32, &mut OsRng).is_err());
+
+	// A lab value in [70, 110].
+	let glucose = Commitment::new(92, &mut OsRng);
+	let normal = Predicate::Between(70, 110);
+	let proof = PredicateProof::prove(&ctx, &normal, &[glucose.clone()], 32, &mut OsRng).unwrap();
+	assert!(proof.verify(&ctx, &normal, &[glucose.point()], 32, &generators));
+	assert!(!proof.verify(&ctx, &Predicate::Between(70, 91), &[glucose.point()], 32, &generators));
+	assert!(PredicateProof::prove(&ctx, &Predicate::Between(93, 110), &[glucose], 32, &mut OsRng).is_err());
+
+	// A <= B.
+	let (a, b) = (Commitment::new(120, &mut OsRng), Commitment::new(140, &mut OsRng));
+	let proof = PredicateProof::prove(&ctx, &Predicate::NotAbove, &[a.clone(), b.clone()], 32, &mut OsRng).unwrap();
+	assert!(proof.verify(&ctx, &Predicate::NotAbove, &[a.point(), b.point()], 32, &generators));
+	assert!(!proof.verify(&ctx, &Predicate::NotAbove, &[b.point(), a.point()], 32, &generators));
+	assert!(PredicateProof::prove(&ctx, &Predicate::NotAbove, &[b, a], 32, &mut OsRng).is_err());
+}
+
+#[test]
+fn study_bases_differ_per_study_and_chain() {
+	assert_ne!(study_base(&GENESIS, 1), study_base(&GENESIS, 2));
+	assert_ne!(study_base(&GENESIS, 1), study_base(&[8; 32], 1));
+	assert_ne!(study_base(&GENESIS, 1), RISTRETTO_BASEPOINT_POINT);
+	assert_ne!(pedersen_base(), RISTRETTO_BASEPOINT_POINT);
+}
+
+#[test]
+fn secrets_round_trip_through_bytes() {
+	let s = study();
+	let restored = StudySecret::from_bytes(&s.secret.to_bytes()).unwrap();
+	assert_eq!(restored.study_key(&s.base), s.key);
+	assert!(StudySecret::from_bytes(&[0xff; 32]).is_none());
+}
