@@ -17,6 +17,11 @@
 //! giant-step ([`solve_discrete_log`]), and publishes it with a Chaum-Pedersen proof
 //! ([`DecryptionProof`]) that anyone, the runtime included, checks.
 //!
+//! ## Threshold decryption
+//! [`threshold`]: `t` of `n` trustees hold Shamir shares of `y` (Feldman commitments make each
+//! trustee's key public); each publishes a proven decryption share, and any `t` of them combine
+//! with Lagrange coefficients into the decryption.
+//!
 //! ## Statements about committed values
 //! A provider vouches for a Pedersen commitment `V = v * B + s * G` ([`pedersen_base`] is `G`);
 //! the patient proves `v >= t`, `v` in `[a, b]` or `v_1 <= v_2` without revealing the values
@@ -390,6 +395,48 @@ impl RangeProof {
 	}
 }
 
+/// A Chaum-Pedersen proof of equal discrete logarithms, `log_G1(X1) == log_G2(X2)`, in a
+/// transcript that already holds the statement. 96 bytes: `T1, T2, z`.
+fn dleq_prove<R: RngCore + CryptoRng>(
+	transcript: &mut Transcript,
+	g1: &RistrettoPoint,
+	g2: &RistrettoPoint,
+	secret: &Scalar,
+	rng: &mut R,
+) -> [u8; 96] {
+	let k = Scalar::random(rng);
+	let t1 = (k * g1).compress().to_bytes();
+	let t2 = (k * g2).compress().to_bytes();
+	append_point(transcript, b"T1", &t1);
+	append_point(transcript, b"T2", &t2);
+	let c = challenge(transcript);
+	let z = k + c * secret;
+	let mut bytes = [0u8; 96];
+	bytes[..32].copy_from_slice(&t1);
+	bytes[32..64].copy_from_slice(&t2);
+	bytes[64..].copy_from_slice(&z.to_bytes());
+	bytes
+}
+
+fn dleq_verify(
+	transcript: &mut Transcript,
+	proof: &[u8; 96],
+	(g1, x1): (&RistrettoPoint, &RistrettoPoint),
+	(g2, x2): (&RistrettoPoint, &RistrettoPoint),
+) -> bool {
+	let mut check = || -> Option<bool> {
+		let t1_bytes: PointBytes = proof[..32].try_into().ok()?;
+		let t2_bytes: PointBytes = proof[32..64].try_into().ok()?;
+		let (t1, t2) = (decompress(&t1_bytes)?, decompress(&t2_bytes)?);
+		let z = scalar(&proof[64..])?;
+		append_point(transcript, b"T1", &t1_bytes);
+		append_point(transcript, b"T2", &t2_bytes);
+		let c = challenge(transcript);
+		Some(z * g1 == t1 + c * x1 && z * g2 == t2 + c * x2)
+	};
+	check().unwrap_or(false)
+}
+
 /// A Chaum-Pedersen proof that a published total decrypts a ciphertext under the study key:
 /// `log_P(H) == log_D(C - total * B)`. 96 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -422,19 +469,8 @@ impl DecryptionProof {
 		rng: &mut R,
 	) -> Option<Self> {
 		let (_, d) = ciphertext.points()?;
-		let k = Scalar::random(rng);
-		let t_p = (k * base).compress().to_bytes();
-		let t_d = (k * d).compress().to_bytes();
 		let mut transcript = Self::transcript(context, base, key, ciphertext, total);
-		append_point(&mut transcript, b"T_P", &t_p);
-		append_point(&mut transcript, b"T_D", &t_d);
-		let c = challenge(&mut transcript);
-		let z = k + c * secret.0;
-		let mut bytes = [0u8; 96];
-		bytes[..32].copy_from_slice(&t_p);
-		bytes[32..64].copy_from_slice(&t_d);
-		bytes[64..].copy_from_slice(&z.to_bytes());
-		Some(Self(bytes))
+		Some(Self(dleq_prove(&mut transcript, base, &d, &secret.0, rng)))
 	}
 
 	/// Whether `total` is the decryption of `ciphertext` under the study key `key`.
@@ -446,21 +482,10 @@ impl DecryptionProof {
 		ciphertext: &Ciphertext,
 		total: u64,
 	) -> bool {
-		let check = || -> Option<bool> {
-			let h = decompress(key)?;
-			let (c_point, d_point) = ciphertext.points()?;
-			let t_p_bytes: PointBytes = self.0[..32].try_into().ok()?;
-			let t_d_bytes: PointBytes = self.0[32..64].try_into().ok()?;
-			let (t_p, t_d) = (decompress(&t_p_bytes)?, decompress(&t_d_bytes)?);
-			let z = scalar(&self.0[64..])?;
-			let mut transcript = Self::transcript(context, base, key, ciphertext, total);
-			append_point(&mut transcript, b"T_P", &t_p_bytes);
-			append_point(&mut transcript, b"T_D", &t_d_bytes);
-			let c = challenge(&mut transcript);
-			let masked = c_point - Scalar::from(total) * RISTRETTO_BASEPOINT_POINT;
-			Some(z * base == t_p + c * h && z * d_point == t_d + c * masked)
-		};
-		check().unwrap_or(false)
+		let (Some(h), Some((c, d))) = (decompress(key), ciphertext.points()) else { return false };
+		let masked = c - Scalar::from(total) * RISTRETTO_BASEPOINT_POINT;
+		let mut transcript = Self::transcript(context, base, key, ciphertext, total);
+		dleq_verify(&mut transcript, &self.0, (base, &h), (&d, &masked))
 	}
 }
 
@@ -632,6 +657,8 @@ impl PredicateProof {
 			.is_ok()
 	}
 }
+
+pub mod threshold;
 
 #[cfg(test)]
 mod tests;
