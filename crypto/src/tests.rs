@@ -157,3 +157,18 @@ fn secrets_round_trip_through_bytes() {
 	assert_eq!(restored.study_key(&s.base), s.key);
 	assert!(StudySecret::from_bytes(&[0xff; 32]).is_none());
 }
+
+#[test]
+fn proof_sizes() {
+	// A Bulletproof over m values of n bits has 2 log2(n m) + 9 group elements and scalars.
+	let s = study();
+	let ctx = context(b"patient");
+	let (ct, opening) = encrypt(&s.base, &s.key, 9, &mut OsRng).unwrap();
+	let size = |bits| RangeProof::prove(&ctx, &s.key, &ct, &opening, bits, &mut OsRng).unwrap().0.len();
+	assert_eq!((size(16), size(32), size(64)), (544, 608, 672));
+	let value = Commitment::new(50, &mut OsRng);
+	let between = PredicateProof::prove(&ctx, &Predicate::Between(0, 100), &[value], 32, &mut OsRng);
+	assert_eq!(between.unwrap().0.len(), 672);
+	let validity = ValidityProof::prove(&ctx, &s.base, &s.key, &ct, &opening, &mut OsRng).unwrap();
+	assert_eq!(validity.0.len() + 64, 192, "a contribution's ciphertext and validity proof");
+}
