@@ -1814,7 +1814,7 @@ pub mod pallet {
 			let record =
 				Self::record(BizStep::Receiving, Disposition::InProgress, Some(gln), receiving_event);
 			for goods in transfer.items.iter() {
-				Self::deliver(goods, to, gln, &now, &record);
+				Self::deliver(goods, to, Some(gln), &now, &record);
 			}
 			Self::close_transfer(id, transfer);
 		}
@@ -1825,34 +1825,13 @@ pub mod pallet {
 			let now = Self::now();
 			let record = Self::record(BizStep::Receiving, Disposition::InProgress, gln, H256::zero());
 			for goods in transfer.items.iter() {
-				match gln {
-					Some(gln) => Self::deliver(goods, &transfer.from, gln, &now, &record),
-					None => Self::deliver_without_location(goods, &transfer.from, &now, &record),
-				}
+				Self::deliver(goods, &transfer.from, gln, &now, &record);
 			}
 			Self::close_transfer(id, transfer);
 		}
 
+		/// Hands goods to `to`, received at `gln` (if known; else they stay where they were).
 		fn deliver(
-			goods: &Goods,
-			to: &T::AccountId,
-			gln: Gln,
-			now: &BlockNumberFor<T>,
-			record: &EventRecord,
-		) {
-			Self::deliver_at(goods, to, Some(gln), now, record)
-		}
-
-		fn deliver_without_location(
-			goods: &Goods,
-			to: &T::AccountId,
-			now: &BlockNumberFor<T>,
-			record: &EventRecord,
-		) {
-			Self::deliver_at(goods, to, None, now, record)
-		}
-
-		fn deliver_at(
 			goods: &Goods,
 			to: &T::AccountId,
 			gln: Option<Gln>,
