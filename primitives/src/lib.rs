@@ -18,6 +18,7 @@ pub mod consent;
 pub mod gs1;
 pub mod health;
 pub mod roles;
+pub mod stats;
 pub mod supply;
 
 use sp_runtime::{
