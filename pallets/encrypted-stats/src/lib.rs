@@ -24,6 +24,11 @@ pub use medchain_primitives::{
 };
 pub use pallet::*;
 
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
 /// Largest Bulletproof a contribution carries: 32 bits need 608 bytes.
 pub type MaxRangeProofLen = frame_support::traits::ConstU32<608>;
 
@@ -393,8 +398,10 @@ pub mod pallet {
 		}
 
 		fn check_key_holders(key_holders: &KeyHoldersOf<T>) -> DispatchResult {
-			// A key is valid if it decompresses to a point.
-			let is_point = |p: &Point| threshold::trustee_key(&[*p], 1).is_some();
+			// A key is valid if it decompresses to a point other than the identity (with `H = 0`,
+			// `C = m * B` and every contribution could be read by anyone).
+			let identity = Ciphertext::zero().c;
+			let is_point = |p: &Point| *p != identity && threshold::trustee_key(&[*p], 1).is_some();
 			match key_holders {
 				KeyHolders::Single { key, .. } => ensure!(is_point(key), Error::<T>::InvalidKey),
 				KeyHolders::Threshold { threshold, trustees, commitments } => {
