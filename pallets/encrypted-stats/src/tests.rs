@@ -46,7 +46,7 @@ fn patient(i: u64) -> u64 {
 	PATIENTS + i
 }
 
-/// `patient` lets `RESEARCHER` use all its data up to `ceiling` for research.
+/// `patient` lets `grantee` use all its data labelled up to `ceiling` for research.
 fn grant_research_consent(patient: u64, grantee: u64, ceiling: Confidentiality) {
 	let terms = pallet_consent::ConsentTermsOf::<Test>::permit_all_data(
 		Grantee::Account(grantee),
@@ -201,10 +201,7 @@ fn twenty_contributions_decrypt_to_their_plain_sum() {
 		assert_eq!(study.status, StudyStatus::Open);
 		assert_eq!(study.contributions, 0);
 		assert_eq!(study.deposit, STUDY_DEPOSIT);
-		assert_eq!(
-			(study.total.c, study.total.d),
-			(Ciphertext::zero().c, Ciphertext::zero().d)
-		);
+		assert_eq!((study.total.c, study.total.d), (Ciphertext::zero().c, Ciphertext::zero().d));
 
 		let values = twenty_values();
 		let sum = contribute_all(id, &key, &values);
@@ -312,7 +309,9 @@ fn three_of_five_trustees_decrypt_a_threshold_study() {
 			sum
 		));
 		assert_eq!(Studies::<Test>::get(id).unwrap().status, StudyStatus::Decrypted { total: sum });
-		System::assert_last_event(Event::TotalPublished { id, total: sum, contributions: 6 }.into());
+		System::assert_last_event(
+			Event::TotalPublished { id, total: sum, contributions: 6 }.into(),
+		);
 		assert_noop!(
 			EncryptedStats::publish_threshold_total(RuntimeOrigin::signed(STRANGER), id, sum),
 			Error::<Test>::AlreadyDecrypted
@@ -326,15 +325,16 @@ fn open_study_checks_its_parameters() {
 	new_test_ext().execute_with(|| {
 		let key = StudySecret::generate(&mut OsRng).study_key(&study_base(&GENESIS, 0));
 		let single = KeyHolders::Single { holder: KEY_HOLDER, key };
-		let open_as = |who: u64, bits: u32, key_holders: KeyHoldersOf<Test>, deadline: u64, cohort| {
-			EncryptedStats::open_study(
-				RuntimeOrigin::signed(who),
-				question(bits),
-				key_holders,
-				deadline,
-				cohort,
-			)
-		};
+		let open_as =
+			|who: u64, bits: u32, key_holders: KeyHoldersOf<Test>, deadline: u64, cohort| {
+				EncryptedStats::open_study(
+					RuntimeOrigin::signed(who),
+					question(bits),
+					key_holders,
+					deadline,
+					cohort,
+				)
+			};
 		for who in [STRANGER, DOCTOR, KEY_HOLDER, patient(0)] {
 			assert_noop!(
 				open_as(who, 16, single.clone(), DEADLINE, 5),
@@ -359,16 +359,21 @@ fn open_study_checks_its_parameters() {
 			Error::<Test>::CohortTooSmall
 		);
 		assert_noop!(
-			open_as(RESEARCHER, 16, KeyHolders::Single { holder: KEY_HOLDER, key: NOT_A_POINT }, DEADLINE, 5),
+			open_as(
+				RESEARCHER,
+				16,
+				KeyHolders::Single { holder: KEY_HOLDER, key: NOT_A_POINT },
+				DEADLINE,
+				5
+			),
 			Error::<Test>::InvalidKey
 		);
-		let threshold_of = |threshold: u32, trustees: &[u64], commitments: &[Point]| {
-			KeyHolders::Threshold {
+		let threshold_of =
+			|threshold: u32, trustees: &[u64], commitments: &[Point]| KeyHolders::Threshold {
 				threshold,
 				trustees: trustees.to_vec().try_into().unwrap(),
 				commitments: commitments.to_vec().try_into().unwrap(),
-			}
-		};
+			};
 		assert_noop!(
 			open_as(RESEARCHER, 16, threshold_of(2, &TRUSTEES, &[key, NOT_A_POINT]), DEADLINE, 5),
 			Error::<Test>::InvalidKey
@@ -542,8 +547,8 @@ fn contribute_verifies_both_proofs() {
 		assert_noop!(contribute(bob, id, empty), Error::<Test>::InvalidRangeProof);
 
 		// Bob's own, with the same ciphertext and his own proofs, is accepted.
-		let own = RangeProof::prove(&bob_context, &key, &ciphertext, &opening, 16, &mut OsRng)
-			.unwrap();
+		let own =
+			RangeProof::prove(&bob_context, &key, &ciphertext, &opening, 16, &mut OsRng).unwrap();
 		assert_ok!(EncryptedStats::contribute(
 			RuntimeOrigin::signed(bob),
 			id,
