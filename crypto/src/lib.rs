@@ -24,8 +24,9 @@
 //!
 //! ## Statements about committed values
 //! A provider vouches for a Pedersen commitment `V = v * B + s * G` ([`pedersen_base`] is `G`);
-//! the patient proves `v >= t`, `v` in `[a, b]` or `v_1 <= v_2` without revealing the values
-//! ([`PredicateProof`]).
+//! the patient proves `v >= t`, `v <= t`, `v` in `[a, b]` or `v_1 <= v_2` without revealing the
+//! values ([`PredicateProof`]). The patient keeps the opening `(v, s)`
+//! ([`Commitment::from_parts`], [`Commitment::blinding_bytes`]).
 //!
 //! ## What it protects, and what not
 //! - It hides each value from everyone but the key holder, and the key holder learns only the
@@ -36,6 +37,16 @@
 //!   on another chain.
 //! - Discrete-log based: not post-quantum. The key holder can decrypt single contributions if
 //!   given them one by one; only the total is meant to be decrypted.
+//!
+//! ## Command-line tool
+//! With the `cli` feature the crate also builds a binary, `medchain-crypto`
+//! (`src/bin/medchain-crypto.rs`), for the JavaScript end-to-end tests against a dev node and
+//! for key holders working offline: it makes study keys, encrypts with validity and range
+//! proofs, decrypts totals with a decryption proof, makes commitments and proves predicates
+//! about them, with hex (`0x...`) in and one line of JSON out. Build it with
+//! `cargo build --release -p medchain-crypto --features cli` (and run `medchain-crypto --help`);
+//! the feature only adds `std` and the OS random source, so the `no_std` library and the runtime
+//! are unaffected.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -302,10 +313,17 @@ impl ValidityProof {
 	}
 }
 
-/// The Bulletproof generators for ranges of `bits` bits (the costly part of verifying: build
-/// them once per call, or keep them).
+/// The Bulletproof generators for one range of `bits` bits, as a [`RangeProof`] needs (the
+/// costly part of verifying: build them once per call, or keep them).
 pub fn range_generators(bits: u32) -> BulletproofGens {
-	BulletproofGens::new(bits as usize, 2)
+	BulletproofGens::new(bits as usize, 1)
+}
+
+/// The Bulletproof generators a [`PredicateProof`] of `predicate` over `bits`-bit ranges needs:
+/// one range per bound (two for [`Predicate::Between`]).
+pub fn predicate_generators(predicate: &Predicate, bits: u32) -> BulletproofGens {
+	let ranges = if matches!(predicate, Predicate::Between(..)) { 2 } else { 1 };
+	BulletproofGens::new(bits as usize, ranges)
 }
 
 /// A deterministic RNG for the verifier's batching, seeded from the statement and the proof.
@@ -530,6 +548,22 @@ impl Commitment {
 		Self { value, blinding: Scalar::random(rng) }
 	}
 
+	/// The opening a client stored or received (`value` and [`Commitment::blinding_bytes`]):
+	/// what proving a [`Predicate`] about the attested point needs. `None` unless `blinding` is
+	/// a canonical scalar encoding (below the group order), so every stored opening has one
+	/// form. The result commits to the same [`Commitment::point`] as the original.
+	pub fn from_parts(value: u64, blinding: &[u8; 32]) -> Option<Self> {
+		scalar(blinding).map(|blinding| Self { value, blinding })
+	}
+
+	/// The blinding `s` as canonical bytes, to store or transfer the opening with `value`
+	/// (restore it with [`Commitment::from_parts`]). It is secret: with it and the value anyone
+	/// can open the commitment and prove statements about it, and without it a small `value`
+	/// cannot be guessed from the point, so keep it like a private key.
+	pub fn blinding_bytes(&self) -> [u8; 32] {
+		self.blinding.to_bytes()
+	}
+
 	/// The commitment's point, as the provider attests it.
 	pub fn point(&self) -> PointBytes {
 		(Scalar::from(self.value) * RISTRETTO_BASEPOINT_POINT + self.blinding * pedersen_base())
@@ -543,6 +577,8 @@ impl Commitment {
 pub enum Predicate {
 	/// The committed value is at least this.
 	AtLeast(u64),
+	/// The committed value is at most this.
+	AtMost(u64),
 	/// The committed value is in `[low, high]`.
 	Between(u64, u64),
 	/// The first committed value is at most the second.
@@ -560,6 +596,10 @@ impl PredicateProof {
 		match predicate {
 			Predicate::AtLeast(t) => {
 				transcript.append_message(b"predicate", b"at-least");
+				transcript.append_u64(b"t", *t);
+			},
+			Predicate::AtMost(t) => {
+				transcript.append_message(b"predicate", b"at-most");
 				transcript.append_u64(b"t", *t);
 			},
 			Predicate::Between(a, b) => {
@@ -584,6 +624,7 @@ impl PredicateProof {
 		let points = points?;
 		let shifted = match (predicate, points.as_slice()) {
 			(Predicate::AtLeast(t), [v]) => alloc::vec![v - Scalar::from(*t) * b],
+			(Predicate::AtMost(t), [v]) => alloc::vec![Scalar::from(*t) * b - v],
 			(Predicate::Between(low, high), [v]) if low <= high =>
 				alloc::vec![v - Scalar::from(*low) * b, Scalar::from(*high) * b - v],
 			(Predicate::NotAbove, [first, second]) => alloc::vec![second - first],
@@ -592,7 +633,8 @@ impl PredicateProof {
 		Some(shifted.iter().map(RistrettoPoint::compress).collect())
 	}
 
-	/// Proves `predicate` about `openings` (one, or two for [`Predicate::NotAbove`]).
+	/// Proves `predicate` about `openings` (one, or two for [`Predicate::NotAbove`]). Fails if
+	/// the predicate does not hold or a shifted value is not below `2^bits`.
 	pub fn prove<R: RngCore + CryptoRng>(
 		context: &Context,
 		predicate: &Predicate,
@@ -603,6 +645,9 @@ impl PredicateProof {
 		let (values, blindings): (Vec<u64>, Vec<Scalar>) = match (predicate, openings) {
 			(Predicate::AtLeast(t), [v]) =>
 				(alloc::vec![v.value.checked_sub(*t).ok_or(ProofError::FormatError)?], alloc::vec![v.blinding]),
+			// `t * B - V = (t - v) * B - s * G`.
+			(Predicate::AtMost(t), [v]) =>
+				(alloc::vec![t.checked_sub(v.value).ok_or(ProofError::FormatError)?], alloc::vec![-v.blinding]),
 			(Predicate::Between(low, high), [v]) => (
 				alloc::vec![
 					v.value.checked_sub(*low).ok_or(ProofError::FormatError)?,
@@ -623,7 +668,7 @@ impl PredicateProof {
 		let generators = PedersenGens { B: RISTRETTO_BASEPOINT_POINT, B_blinding: pedersen_base() };
 		let mut transcript = Self::transcript(context, predicate, &points, bits);
 		let (proof, _) = bulletproofs::RangeProof::prove_multiple_with_rng(
-			&range_generators(bits),
+			&predicate_generators(predicate, bits),
 			&generators,
 			&mut transcript,
 			&values,

@@ -112,7 +112,7 @@ fn discrete_logs_are_found_within_their_range_only() {
 #[test]
 fn predicates_about_attested_commitments() {
 	let ctx = context(b"patient");
-	let generators = range_generators(32);
+	let generators = predicate_generators(&Predicate::Between(0, 0), 32); // two ranges: room for all
 	let birth_year_age = Commitment::new(34, &mut OsRng);
 	let adult = Predicate::AtLeast(18);
 	let proof = PredicateProof::prove(&ctx, &adult, &[birth_year_age.clone()], 32, &mut OsRng).unwrap();
@@ -140,6 +140,67 @@ fn predicates_about_attested_commitments() {
 	assert!(proof.verify(&ctx, &Predicate::NotAbove, &[a.point(), b.point()], 32, &generators));
 	assert!(!proof.verify(&ctx, &Predicate::NotAbove, &[b.point(), a.point()], 32, &generators));
 	assert!(PredicateProof::prove(&ctx, &Predicate::NotAbove, &[b, a], 32, &mut OsRng).is_err());
+}
+
+/// Days from 1900-01-01 to a date of the proleptic Gregorian calendar (from 1900 on).
+fn days_since_1900(year: u64, month: u64, day: u64) -> u64 {
+	// Days from 0000-03-01 (years start in March, so the leap day ends a year).
+	let days_from_march_0 = |year: u64, month: u64, day: u64| {
+		let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+		365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1
+	};
+	days_from_march_0(year, month, day) - days_from_march_0(1900, 1, 1)
+}
+
+#[test]
+fn at_most_proves_an_adult_birth_date_and_nothing_else() {
+	assert_eq!(days_since_1900(1900, 1, 1), 0);
+	assert_eq!(days_since_1900(1900, 3, 1), 59, "1900 is not a leap year");
+	assert_eq!(days_since_1900(2000, 3, 1) - days_since_1900(2000, 2, 28), 2, "2000 is one");
+	let ctx = context(b"patient");
+	let generators = range_generators(32);
+	// Today 2026-05-20: adults were born on 2008-05-20 or before.
+	let cutoff = days_since_1900(2008, 5, 20);
+	assert_eq!(cutoff, 39_586);
+	let adult = Predicate::AtMost(cutoff);
+	let born = Commitment::new(days_since_1900(1990, 3, 14), &mut OsRng);
+	let attested = [born.point()];
+	let proof = PredicateProof::prove(&ctx, &adult, std::slice::from_ref(&born), 32, &mut OsRng).unwrap();
+	assert!(proof.verify(&ctx, &adult, &attested, 32, &generators));
+	// Not a proof of another bound, of the opposite statement, or about another commitment.
+	assert!(!proof.verify(&ctx, &Predicate::AtMost(cutoff - 1), &attested, 32, &generators));
+	assert!(!proof.verify(&ctx, &Predicate::AtMost(cutoff + 1), &attested, 32, &generators));
+	assert!(!proof.verify(&ctx, &Predicate::AtLeast(cutoff), &attested, 32, &generators));
+	let other = [Commitment::new(days_since_1900(1990, 3, 14), &mut OsRng).point()];
+	assert!(!proof.verify(&ctx, &adult, &other, 32, &generators));
+	assert!(!proof.verify(&context(b"other"), &adult, &attested, 32, &generators));
+	// Eighteen today is enough; a day later is not, nor is a minor.
+	let birthday = Commitment::new(cutoff, &mut OsRng);
+	let proof = PredicateProof::prove(&ctx, &adult, std::slice::from_ref(&birthday), 32, &mut OsRng).unwrap();
+	assert!(proof.verify(&ctx, &adult, &[birthday.point()], 32, &generators));
+	let tomorrow = Commitment::new(cutoff + 1, &mut OsRng);
+	assert!(PredicateProof::prove(&ctx, &adult, &[tomorrow], 32, &mut OsRng).is_err());
+	let minor = Commitment::new(days_since_1900(2010, 7, 1), &mut OsRng);
+	assert!(PredicateProof::prove(&ctx, &adult, &[minor], 32, &mut OsRng).is_err());
+	// A bound further above the value than `2^bits - 1` cannot be proven with `bits`.
+	let zero = Commitment::new(0, &mut OsRng);
+	assert!(PredicateProof::prove(&ctx, &Predicate::AtMost(256), &[zero], 8, &mut OsRng).is_err());
+}
+
+#[test]
+fn commitment_openings_round_trip_through_bytes() {
+	let original = Commitment::new(45_123, &mut OsRng);
+	let restored = Commitment::from_parts(original.value, &original.blinding_bytes()).unwrap();
+	assert_eq!(restored.point(), original.point());
+	assert_eq!(restored.blinding_bytes(), original.blinding_bytes());
+	// The restored opening proves statements about the attested point.
+	let ctx = context(b"patient");
+	let proof = PredicateProof::prove(&ctx, &Predicate::AtLeast(45_000), &[restored], 16, &mut OsRng).unwrap();
+	assert!(proof.verify(&ctx, &Predicate::AtLeast(45_000), &[original.point()], 16, &range_generators(16)));
+	// Another value with the same blinding is another point; non-canonical bytes are refused.
+	let other = Commitment::from_parts(45_124, &original.blinding_bytes()).unwrap();
+	assert_ne!(other.point(), original.point());
+	assert!(Commitment::from_parts(1, &[0xff; 32]).is_none());
 }
 
 #[test]
