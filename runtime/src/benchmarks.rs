@@ -6,8 +6,11 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_medical_records, MedicalRecords]
 	[pallet_consent, Consent]
 	[pallet_supply_chain, SupplyChain]
+	[pallet_encrypted_stats, EncryptedStats]
 	[pallet_parameters, Parameters]
 );
 
 pub use frame_system_benchmarking::Pallet as SystemBench;
-pub use super::{Consent, MedicalRecords, Parameters, Participants, Runtime, SupplyChain};
+pub use super::{
+	Consent, EncryptedStats, MedicalRecords, Parameters, Participants, Runtime, SupplyChain,
+};

@@ -272,6 +272,8 @@ mod runtime {
 	pub type Consent = pallet_consent;
 	#[runtime::pallet_index(53)]
 	pub type SupplyChain = pallet_supply_chain;
+	#[runtime::pallet_index(54)]
+	pub type EncryptedStats = pallet_encrypted_stats;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

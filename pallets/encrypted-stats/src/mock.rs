@@ -82,10 +82,17 @@ impl pallet_consent::Config for Test {
 	type BenchmarkHelper = BenchmarkSetup;
 }
 
-pub const STUDY_DEPOSIT: u64 = 100;
+pub const STUDY_DEPOSIT_BASE: u64 = 100;
+pub const DEPOSIT_PER_CONTRIBUTOR: u64 = 2;
 pub const MIN_COHORT_FLOOR: u32 = 3;
+pub const MAX_CONTRIBUTORS: u32 = 40;
 pub const MAX_TRUSTEES: u32 = 5;
 pub const MAX_STUDY_DURATION: u64 = 100;
+pub const DECRYPTION_PERIOD: u64 = 20;
+pub const ATTESTATION_DEPOSIT: u64 = 5;
+pub const MAX_ATTESTATION_BATCH: u32 = 4;
+pub const MAX_ATTESTATION_LIFETIME: u64 = 50;
+pub const STATEMENT_DEPOSIT: u64 = 7;
 
 impl pallet_encrypted_stats::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -93,10 +100,20 @@ impl pallet_encrypted_stats::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Participants = Participants;
 	type Consent = Consent;
-	type StudyDeposit = ConstU64<STUDY_DEPOSIT>;
+	type StudyDepositBase = ConstU64<STUDY_DEPOSIT_BASE>;
+	type DepositPerContributor = ConstU64<DEPOSIT_PER_CONTRIBUTOR>;
 	type MinCohortFloor = ConstU32<MIN_COHORT_FLOOR>;
+	type MaxContributors = ConstU32<MAX_CONTRIBUTORS>;
 	type MaxTrustees = ConstU32<MAX_TRUSTEES>;
 	type MaxStudyDuration = ConstU64<MAX_STUDY_DURATION>;
+	type DecryptionPeriod = ConstU64<DECRYPTION_PERIOD>;
+	type AttestationDeposit = ConstU64<ATTESTATION_DEPOSIT>;
+	type MaxAttestationBatch = ConstU32<MAX_ATTESTATION_BATCH>;
+	type MaxAttestationLifetime = ConstU64<MAX_ATTESTATION_LIFETIME>;
+	type StatementDeposit = ConstU64<STATEMENT_DEPOSIT>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkSetup;
 }
 
 /// Benchmark helpers of the other pallets, so the mock also builds with `runtime-benchmarks`.
@@ -141,14 +158,45 @@ impl pallet_medical_records::BenchmarkHelper<u64> for BenchmarkSetup {
 	}
 }
 
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_encrypted_stats::BenchmarkHelper<u64> for BenchmarkSetup {
+	fn register(who: &u64, role: Role) {
+		<Self as pallet_consent::BenchmarkHelper<u64>>::register_participant(who, &[role]);
+	}
+
+	fn consent_to_research(patient: &u64, researcher: &u64) {
+		use medchain_primitives::{
+			consent::Grantee,
+			health::{Action, Confidentiality, PurposeOfUse},
+		};
+		let terms = pallet_consent::ConsentTermsOf::<Test>::permit_all_data(
+			Grantee::Account(*researcher),
+			&[Action::Use],
+			&[PurposeOfUse::Research],
+			Confidentiality::VeryRestricted,
+		);
+		assert!(Consent::grant_consent(RuntimeOrigin::signed(*patient), terms).is_ok());
+	}
+}
+
 /// A registered researcher.
 pub const RESEARCHER: u64 = 14;
 /// Another registered researcher.
 pub const OTHER_RESEARCHER: u64 = 15;
 /// A registered researcher who cannot pay the study deposit.
 pub const POOR_RESEARCHER: u64 = 40;
-/// A registered practitioner (not a researcher).
+/// A registered practitioner (not a researcher): a provider who may attest values.
 pub const DOCTOR: u64 = 10;
+/// A registered healthcare organisation (a laboratory): a provider too.
+pub const HOSPITAL: u64 = 11;
+/// A registered practitioner who can pay the deposits of two attestations, not three.
+pub const POOR_DOCTOR: u64 = 12;
+/// A verifier of statements, e.g. an insurer (needs no registration).
+pub const INSURER: u64 = 50;
+/// Another verifier, e.g. a clinical trial (needs no registration).
+pub const TRIAL: u64 = 51;
+/// A patient who cannot pay a statement deposit.
+pub const POOR_PATIENT: u64 = 41;
 /// The single key holder (needs no registration).
 pub const KEY_HOLDER: u64 = 20;
 /// Trustees 1 to 5 (need no registration).
@@ -164,12 +212,12 @@ pub const GENESIS: [u8; 32] = [7; 32];
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [RESEARCHER, OTHER_RESEARCHER, DOCTOR, KEY_HOLDER, STRANGER]
+		balances: [RESEARCHER, OTHER_RESEARCHER, DOCTOR, HOSPITAL, KEY_HOLDER, STRANGER, INSURER]
 			.into_iter()
 			.chain(TRUSTEES)
 			.chain(PATIENTS..PATIENTS + 30)
 			.map(|who| (who, BALANCE))
-			.chain([(POOR_RESEARCHER, 10)])
+			.chain([(POOR_RESEARCHER, 10), (POOR_DOCTOR, 12), (POOR_PATIENT, 6)])
 			.collect(),
 		..Default::default()
 	}
@@ -178,6 +226,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_participants::GenesisConfig::<Test> {
 		participants: vec![
 			(DOCTOR, vec![Role::Practitioner], Default::default(), None, [1; 32]),
+			(HOSPITAL, vec![Role::HealthcareOrganization], Default::default(), None, [2; 32]),
+			(POOR_DOCTOR, vec![Role::Practitioner], Default::default(), None, [3; 32]),
 			(RESEARCHER, vec![Role::Researcher], Default::default(), None, [5; 32]),
 			(OTHER_RESEARCHER, vec![Role::Researcher], Default::default(), None, [6; 32]),
 			(POOR_RESEARCHER, vec![Role::Researcher], Default::default(), None, [9; 32]),
@@ -191,4 +241,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_block_number(1);
 	});
 	ext
+}
+
+/// Runs `test` in a fresh test chain, then checks the pallet's invariants.
+pub fn test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		EncryptedStats::do_try_state().expect("invariants hold");
+	});
 }

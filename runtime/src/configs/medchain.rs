@@ -184,6 +184,74 @@ impl pallet_supply_chain::Config for Runtime {
 	type BenchmarkHelper = RegisterParticipants;
 }
 
+/// Most trustees who may share a study's key.
+pub const MAX_TRUSTEES: u32 = 16;
+
+parameter_types! {
+	// Sizes are the entries' largest encodings with their keys.
+	/// One `Studies` entry (about 1,250 bytes with 16 trustees) and up to 16 decryption shares
+	/// (48 bytes each with their keys).
+	pub const StudyDepositBase: Balance = deposit(1 + MAX_TRUSTEES, 1_250 + MAX_TRUSTEES * 48);
+	/// One `Contributors` entry (80 bytes with its key) per contribution a study has room for.
+	pub const DepositPerContributor: Balance = deposit(1, 80);
+	/// Studies take contributions for at most half a year...
+	pub const MaxStudyDuration: BlockNumber = 182 * DAYS;
+	/// ...and wait a month after their deadline for their key holders.
+	pub const DecryptionPeriod: BlockNumber = 30 * DAYS;
+	/// One `Attestations` entry (150 bytes with its key).
+	pub const AttestationDeposit: Balance = deposit(1, 150);
+	/// Attested commitments are usable for at most a year.
+	pub const MaxAttestationLifetime: BlockNumber = 365 * DAYS;
+	/// One `Statements` entry (270 bytes with its keys).
+	pub const StatementDeposit: Balance = deposit(1, 270);
+}
+
+impl pallet_encrypted_stats::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Participants = Participants;
+	/// Contributors need a consent permitting the researcher's research use.
+	type Consent = Consent;
+	type StudyDepositBase = StudyDepositBase;
+	type DepositPerContributor = DepositPerContributor;
+	/// Totals over fewer than 10 contributions are never decrypted.
+	type MinCohortFloor = ConstU32<10>;
+	/// Removing a study clears its index in one call: 1,024 entries stay well within a block.
+	type MaxContributors = ConstU32<1_024>;
+	type MaxTrustees = ConstU32<MAX_TRUSTEES>;
+	type MaxStudyDuration = MaxStudyDuration;
+	type DecryptionPeriod = DecryptionPeriod;
+	type AttestationDeposit = AttestationDeposit;
+	type MaxAttestationBatch = ConstU32<64>;
+	type MaxAttestationLifetime = MaxAttestationLifetime;
+	type StatementDeposit = StatementDeposit;
+	type WeightInfo = pallet_encrypted_stats::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegisterParticipants;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_encrypted_stats::BenchmarkHelper<AccountId> for RegisterParticipants {
+	fn register(who: &AccountId, role: medchain_primitives::roles::Role) {
+		RegisterParticipants::register(who, &[role], None);
+	}
+
+	fn consent_to_research(patient: &AccountId, researcher: &AccountId) {
+		use medchain_primitives::{
+			consent::Grantee,
+			health::{Action, Confidentiality, PurposeOfUse},
+		};
+		let terms = pallet_consent::ConsentTermsOf::<Runtime>::permit_all_data(
+			Grantee::Account(researcher.clone()),
+			&[Action::Use],
+			&[PurposeOfUse::Research],
+			Confidentiality::VeryRestricted,
+		);
+		let _ = Consent::grant_consent(crate::RuntimeOrigin::signed(patient.clone()), terms);
+	}
+}
+
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_supply_chain::BenchmarkHelper<AccountId> for RegisterParticipants {
 	fn register_partner(
