@@ -3,7 +3,9 @@
 //! values (a seeded ChaCha RNG, so runs repeat), and the calls verify in the WASM runtime,
 //! Bulletproof generators included (they are rebuilt on each call).
 //!
-//! - Contributions and predicates use 32-bit ranges, the largest the pallet takes.
+//! - Contributions and predicates use 32-bit ranges, the largest the pallet takes. The consent
+//!   decision of a contribution is measured with one consent; the call's weight adds the consent
+//!   pallet's worst case (`ConsentDecider::decide_weight`) on top.
 //! - A study's key holders are `t` trustees with threshold `t`: checking them, verifying a share
 //!   (the trustee's key is a `t`-term Feldman sum) and combining shares (Lagrange over `t`) grow
 //!   with `t`.
@@ -479,6 +481,18 @@ mod benchmarks {
 		_(RawOrigin::Signed(prover), verifier.clone(), id);
 
 		assert_last_event::<T>(Event::StatementRemoved { id, verifier });
+	}
+
+	/// Not a call: building the Bulletproof generators for `b`-bit ranges, which every range
+	/// and predicate verification does first (part of `contribute` and `prove_predicate`).
+	#[benchmark]
+	fn range_generators(b: Linear<8, 64>) {
+		let generators;
+		#[block]
+		{
+			generators = medchain_crypto::range_generators(b);
+		}
+		assert_eq!(generators.gens_capacity, b as usize);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -441,7 +441,7 @@ pub mod pallet {
 		/// Contribute an encrypted value to a study, once, with its validity and range proofs
 		/// (bound to the caller, the study and the chain).
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::contribute())]
+		#[pallet::weight(T::WeightInfo::contribute().saturating_add(T::Consent::decide_weight()))]
 		pub fn contribute(
 			origin: OriginFor<T>,
 			id: StudyId,
