@@ -51,6 +51,7 @@ pub trait WeightInfo {
 	fn revoke_attestations(n: u32, ) -> Weight;
 	fn prove_predicate(p: u32, ) -> Weight;
 	fn remove_statement() -> Weight;
+	fn range_generators(b: u32, ) -> Weight;
 }
 
 /// Measured weights, with database costs from the runtime's `DbWeight`.
@@ -69,9 +70,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `t` is `[1, 16]`.
 	fn open_study(t: u32, ) -> Weight {
 		// Proof size: measured `463`, estimated `3802`.
-		// Minimum execution time: 186_547_000 picoseconds.
-		Weight::from_parts(66_443_741, 3802)
-			.saturating_add(Weight::from_parts(122_768_067, 0).saturating_mul(t.into()))
+		// Minimum execution time: 186_786_000 picoseconds.
+		Weight::from_parts(64_640_653, 3802)
+			.saturating_add(Weight::from_parts(124_549_843, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -87,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn contribute() -> Weight {
 		// Proof size: measured `767`, estimated `6068`.
-		// Minimum execution time: 3_598_522_000 picoseconds.
-		Weight::from_parts(3_702_947_000, 6068)
+		// Minimum execution time: 3_634_062_000 picoseconds.
+		Weight::from_parts(3_733_922_000, 6068)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -98,8 +99,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn publish_total() -> Weight {
 		// Proof size: measured `397`, estimated `4687`.
-		// Minimum execution time: 566_780_000 picoseconds.
-		Weight::from_parts(588_160_000, 4687)
+		// Minimum execution time: 572_962_000 picoseconds.
+		Weight::from_parts(589_324_000, 4687)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -112,9 +113,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `t` is `[1, 16]`.
 	fn submit_share(t: u32, ) -> Weight {
 		// Proof size: measured `339 + t * (64 ±0)`, estimated `4687`.
-		// Minimum execution time: 584_770_000 picoseconds.
-		Weight::from_parts(485_603_677, 4687)
-			.saturating_add(Weight::from_parts(109_371_215, 0).saturating_mul(t.into()))
+		// Minimum execution time: 582_407_000 picoseconds.
+		Weight::from_parts(484_473_945, 4687)
+			.saturating_add(Weight::from_parts(109_168_328, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -125,9 +126,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `t` is `[1, 16]`.
 	fn publish_threshold_total(t: u32, ) -> Weight {
 		// Proof size: measured `320 + t * (112 ±0)`, estimated `4687 + t * (2535 ±0)`.
-		// Minimum execution time: 236_293_000 picoseconds.
-		Weight::from_parts(239_521_000, 4687)
-			.saturating_add(Weight::from_parts(281_997_999, 0).saturating_mul(t.into()))
+		// Minimum execution time: 236_059_000 picoseconds.
+		Weight::from_parts(238_859_000, 4687)
+			.saturating_add(Weight::from_parts(281_620_386, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(t.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -146,9 +147,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1024]`.
 	fn remove_study(n: u32, ) -> Weight {
 		// Proof size: measured `2420 + n * (53 ±0)`, estimated `41550 + n * (2539 ±0)`.
-		// Minimum execution time: 76_795_000 picoseconds.
-		Weight::from_parts(50_602_201, 41550)
-			.saturating_add(Weight::from_parts(1_270_982, 0).saturating_mul(n.into()))
+		// Minimum execution time: 75_014_000 picoseconds.
+		Weight::from_parts(54_064_015, 41550)
+			.saturating_add(Weight::from_parts(1_241_833, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(19))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(19))
@@ -166,9 +167,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn attest(n: u32, ) -> Weight {
 		// Proof size: measured `501`, estimated `3802 + n * (2608 ±0)`.
-		// Minimum execution time: 182_877_000 picoseconds.
-		Weight::from_parts(60_063_223, 3802)
-			.saturating_add(Weight::from_parts(126_587_583, 0).saturating_mul(n.into()))
+		// Minimum execution time: 182_637_000 picoseconds.
+		Weight::from_parts(56_413_931, 3802)
+			.saturating_add(Weight::from_parts(126_749_572, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -184,9 +185,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn revoke_attestations(n: u32, ) -> Weight {
 		// Proof size: measured `316 + n * (85 ±0)`, estimated `3802 + n * (2608 ±0)`.
-		// Minimum execution time: 46_627_000 picoseconds.
-		Weight::from_parts(47_452_116, 3802)
-			.saturating_add(Weight::from_parts(5_173_536, 0).saturating_mul(n.into()))
+		// Minimum execution time: 47_167_000 picoseconds.
+		Weight::from_parts(48_621_939, 3802)
+			.saturating_add(Weight::from_parts(5_165_367, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -208,8 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 2]`.
 	fn prove_predicate(p: u32, ) -> Weight {
 		// Proof size: measured `509 + p * (89 ±0)`, estimated `3802 + p * (2608 ±0)`.
-		// Minimum execution time: 3_269_364_000 picoseconds.
-		Weight::from_parts(8_352_845_775, 3802)
+		// Minimum execution time: 3_099_797_000 picoseconds.
+		Weight::from_parts(8_556_555_308, 3802)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -222,48 +223,55 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(337), added: 2812, mode: `MaxEncodedLen`)
 	fn remove_statement() -> Weight {
 		// Proof size: measured `380`, estimated `3802`.
-		// Minimum execution time: 54_339_000 picoseconds.
-		Weight::from_parts(59_355_000, 3802)
+		// Minimum execution time: 51_729_000 picoseconds.
+		Weight::from_parts(56_415_000, 3802)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
+	}
+	/// The range of component `b` is `[8, 64]`.
+	fn range_generators(b: u32, ) -> Weight {
+		// Proof size: measured `0`, estimated `0`.
+		// Minimum execution time: 215_984_000 picoseconds.
+		Weight::from_parts(1_276_263, 0)
+			.saturating_add(Weight::from_parts(27_850_945, 0).saturating_mul(b.into()))
 	}
 }
 
 /// The same measurements with RocksDB costs, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn open_study(t: u32, ) -> Weight {
-		Weight::from_parts(66_443_741, 3802)
-			.saturating_add(Weight::from_parts(122_768_067, 0).saturating_mul(t.into()))
+		Weight::from_parts(64_640_653, 3802)
+			.saturating_add(Weight::from_parts(124_549_843, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(4))
 			.saturating_add(RocksDbWeight::get().writes(4))
 	}
 	fn contribute() -> Weight {
-		Weight::from_parts(3_702_947_000, 6068)
+		Weight::from_parts(3_733_922_000, 6068)
 			.saturating_add(RocksDbWeight::get().reads(6))
 			.saturating_add(RocksDbWeight::get().writes(2))
 	}
 	fn publish_total() -> Weight {
-		Weight::from_parts(588_160_000, 4687)
+		Weight::from_parts(589_324_000, 4687)
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn submit_share(t: u32, ) -> Weight {
-		Weight::from_parts(485_603_677, 4687)
-			.saturating_add(Weight::from_parts(109_371_215, 0).saturating_mul(t.into()))
+		Weight::from_parts(484_473_945, 4687)
+			.saturating_add(Weight::from_parts(109_168_328, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn publish_threshold_total(t: u32, ) -> Weight {
-		Weight::from_parts(239_521_000, 4687)
-			.saturating_add(Weight::from_parts(281_997_999, 0).saturating_mul(t.into()))
+		Weight::from_parts(238_859_000, 4687)
+			.saturating_add(Weight::from_parts(281_620_386, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(t.into())))
 			.saturating_add(RocksDbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 2535).saturating_mul(t.into()))
 	}
 	fn remove_study(n: u32, ) -> Weight {
-		Weight::from_parts(50_602_201, 41550)
-			.saturating_add(Weight::from_parts(1_270_982, 0).saturating_mul(n.into()))
+		Weight::from_parts(54_064_015, 41550)
+			.saturating_add(Weight::from_parts(1_241_833, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(19))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(19))
@@ -271,8 +279,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(n.into()))
 	}
 	fn attest(n: u32, ) -> Weight {
-		Weight::from_parts(60_063_223, 3802)
-			.saturating_add(Weight::from_parts(126_587_583, 0).saturating_mul(n.into()))
+		Weight::from_parts(56_413_931, 3802)
+			.saturating_add(Weight::from_parts(126_749_572, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2))
@@ -280,8 +288,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2608).saturating_mul(n.into()))
 	}
 	fn revoke_attestations(n: u32, ) -> Weight {
-		Weight::from_parts(47_452_116, 3802)
-			.saturating_add(Weight::from_parts(5_173_536, 0).saturating_mul(n.into()))
+		Weight::from_parts(48_621_939, 3802)
+			.saturating_add(Weight::from_parts(5_165_367, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2))
@@ -289,7 +297,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2608).saturating_mul(n.into()))
 	}
 	fn prove_predicate(p: u32, ) -> Weight {
-		Weight::from_parts(8_352_845_775, 3802)
+		Weight::from_parts(8_556_555_308, 3802)
 			.saturating_add(RocksDbWeight::get().reads(4))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(3))
@@ -297,8 +305,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2608).saturating_mul(p.into()))
 	}
 	fn remove_statement() -> Weight {
-		Weight::from_parts(59_355_000, 3802)
+		Weight::from_parts(56_415_000, 3802)
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().writes(2))
+	}
+	fn range_generators(b: u32, ) -> Weight {
+		Weight::from_parts(1_276_263, 0)
+			.saturating_add(Weight::from_parts(27_850_945, 0).saturating_mul(b.into()))
 	}
 }

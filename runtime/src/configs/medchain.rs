@@ -189,20 +189,20 @@ pub const MAX_TRUSTEES: u32 = 16;
 
 parameter_types! {
 	// Sizes are the entries' largest encodings with their keys.
-	/// One `Studies` entry (about 1,250 bytes with 16 trustees) and up to 16 decryption shares
-	/// (48 bytes each with their keys).
-	pub const StudyDepositBase: Balance = deposit(1 + MAX_TRUSTEES, 1_250 + MAX_TRUSTEES * 48);
-	/// One `Contributors` entry (80 bytes with its key) per contribution a study has room for.
+	/// One `Studies` entry (1,222 bytes with 16 trustees) and up to 16 decryption shares (60
+	/// bytes each with their keys).
+	pub const StudyDepositBase: Balance = deposit(1 + MAX_TRUSTEES, 1_250 + MAX_TRUSTEES * 60);
+	/// One `Contributors` entry (64 bytes with its key) per contribution a study has room for.
 	pub const DepositPerContributor: Balance = deposit(1, 80);
 	/// Studies take contributions for at most half a year...
 	pub const MaxStudyDuration: BlockNumber = 182 * DAYS;
 	/// ...and wait a month after their deadline for their key holders.
 	pub const DecryptionPeriod: BlockNumber = 30 * DAYS;
-	/// One `Attestations` entry (150 bytes with its key).
+	/// One `Attestations` entry (133 bytes with its key).
 	pub const AttestationDeposit: Balance = deposit(1, 150);
 	/// Attested commitments are usable for at most a year.
 	pub const MaxAttestationLifetime: BlockNumber = 365 * DAYS;
-	/// One `Statements` entry (270 bytes with its keys).
+	/// One `Statements` entry (266 bytes with its keys).
 	pub const StatementDeposit: Balance = deposit(1, 270);
 }
 
