@@ -35,6 +35,11 @@ for manifest in pallets/*/Cargo.toml; do
 done
 cargo test --release --locked "${bench_packages[@]}" --features runtime-benchmarks
 
+# The end-to-end study makes its proofs with the client-side crypto tool (a separate feature, so
+# the runtime's crypto crate keeps its no_std features).
+step "medchain-crypto tool (--features cli)"
+cargo build --release --locked -p medchain-crypto --features cli --bin medchain-crypto
+
 step "end-to-end: dev node + @polkadot/api"
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
 node scripts/e2e/run.mjs "$CARGO_TARGET_DIR/release/medchain-node"

@@ -195,8 +195,8 @@ pub struct Statement<AccountId, Balance, BlockNumber> {
 	pub prover: AccountId,
 	/// What was proven.
 	pub predicate: Predicate,
-	/// The values it is about (two for [`Predicate::NotAbove`]).
-	pub values: BoundedVec<AttestedValue<AccountId>, ConstU32<2>>,
+	/// The attested values it is about, by kind and attester (two for [`Predicate::NotAbove`]).
+	pub attested: BoundedVec<AttestedValue<AccountId>, ConstU32<2>>,
 	/// The range size the proof used, in bits.
 	pub bits: u32,
 	/// When it was verified.

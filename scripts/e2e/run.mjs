@@ -4,15 +4,18 @@
 //   node run.mjs <path to medchain-node> [suite ...]
 //
 // Starts one node on free local ports, runs the suites in order (default: all), and stops the
-// node. Any failure exits non-zero with the reason and the node's last log lines.
+// node. The `stats` suite makes its proofs with the `medchain-crypto` tool, found beside the
+// node binary (`cargo build --release -p medchain-crypto --features cli`). Any failure exits non-zero with the reason and the node's last log lines.
 
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { connect, log, startNode, withTimeout } from './lib.mjs';
 
-const SUITES = ['foundation', 'records', 'consent', 'supply'];
+const SUITES = ['foundation', 'records', 'consent', 'supply', 'stats'];
 const [binary, ...selected] = process.argv.slice(2);
-const OVERALL_TIMEOUT_MS = 600_000;
+const OVERALL_TIMEOUT_MS = 900_000;
 
 if (!binary) {
   console.error(`usage: node run.mjs <path to medchain-node> [${SUITES.join('|')} ...]`);
@@ -31,10 +34,12 @@ async function main() {
     const [chain, version] = [await api.rpc.system.chain(), api.runtimeVersion];
     log(`connected to "${chain}", runtime ${version.specName} v${version.specVersion}`);
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const tool = join(dirname(binary), 'medchain-crypto');
+    const cryptoTool = existsSync(tool) ? tool : undefined;
     for (const name of selected.length ? selected : SUITES) {
       log(`suite ${name}`);
       const suite = await import(`./${name}.mjs`);
-      await suite.run(api, { warnings, keyring });
+      await suite.run(api, { warnings, keyring, cryptoTool });
       log(`suite ${name}: PASS`);
     }
   } finally {

@@ -169,6 +169,40 @@ fn attested<T: Config>(n: u32) -> (T::AccountId, Vec<Commitment>) {
 	(provider, openings)
 }
 
+/// A study of `t` trustees with threshold `t`, past its deadline with the minimum cohort and an
+/// encrypted total of 1,234: its id, the trustees' accounts and key shares, and the total.
+fn decryptable_threshold_study<T: Config>(
+	t: u32,
+) -> (StudyId, Vec<T::AccountId>, Vec<StudySecret>, Ciphertext) {
+	let researcher = researcher::<T>();
+	let id = NextStudyId::<T>::get();
+	let (key_holders, accounts, shares) = trustees::<T>(t, id);
+	let KeyHolders::Threshold { commitments, .. } = &key_holders else {
+		panic!("benchmark setup: trustees expected");
+	};
+	let key = commitments[0];
+	open::<T>(&researcher, key_holders);
+	let total = ciphertext::<T>(id, &key);
+	fill::<T>(id, T::MinCohortFloor::get(), total);
+	(id, accounts, shares, total)
+}
+
+/// Trustee `index`'s (from 1) proven decryption share of study `id`'s `total`.
+fn share_of<T: Config>(
+	id: StudyId,
+	trustee: &T::AccountId,
+	shares: &[StudySecret],
+	index: u32,
+	total: &Ciphertext,
+) -> threshold::DecryptionShare {
+	let base = study_base(&Pallet::<T>::genesis(), id);
+	let submitter = trustee.encode();
+	let context = Context { genesis: Pallet::<T>::genesis(), scope: id, submitter: &submitter };
+	let secret = &shares[index as usize - 1];
+	let share = threshold::DecryptionShare::create(&context, &base, secret, index, total, &mut rng(6));
+	some(share, "creating a share")
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -262,69 +296,22 @@ mod benchmarks {
 	/// The last of `t` trustees' shares: its key is a `t`-term Feldman sum.
 	#[benchmark]
 	fn submit_share(t: Linear<1, { T::MaxTrustees::get() }>) {
-		let researcher = researcher::<T>();
-		let id = NextStudyId::<T>::get();
-		let base = study_base(&Pallet::<T>::genesis(), id);
-		let (key_holders, accounts, shares) = trustees::<T>(t, id);
-		let KeyHolders::Threshold { commitments, .. } = &key_holders else {
-			panic!("benchmark setup: trustees expected");
-		};
-		let key = commitments[0];
-		open::<T>(&researcher, key_holders);
-		let total = ciphertext::<T>(id, &key);
-		fill::<T>(id, T::MinCohortFloor::get(), total);
-		let index = t;
+		let (id, accounts, shares, total) = decryptable_threshold_study::<T>(t);
 		let trustee = accounts[t as usize - 1].clone();
-		let submitter = trustee.encode();
-		let context = Context { genesis: Pallet::<T>::genesis(), scope: id, submitter: &submitter };
-		let share = some(
-			threshold::DecryptionShare::create(
-				&context,
-				&base,
-				&shares[t as usize - 1],
-				index,
-				&total,
-				&mut rng(6),
-			),
-			"creating a share",
-		);
+		let share = share_of::<T>(id, &trustee, &shares, t, &total);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(trustee), id, share.share, share.proof);
 
-		assert_last_event::<T>(Event::ShareSubmitted { id, trustee: index });
+		assert_last_event::<T>(Event::ShareSubmitted { id, trustee: t });
 	}
 
 	/// Combining `t` shares with Lagrange coefficients.
 	#[benchmark]
 	fn publish_threshold_total(t: Linear<1, { T::MaxTrustees::get() }>) {
-		let researcher = researcher::<T>();
-		let id = NextStudyId::<T>::get();
-		let base = study_base(&Pallet::<T>::genesis(), id);
-		let (key_holders, accounts, shares) = trustees::<T>(t, id);
-		let KeyHolders::Threshold { commitments, .. } = &key_holders else {
-			panic!("benchmark setup: trustees expected");
-		};
-		let key = commitments[0];
-		open::<T>(&researcher, key_holders);
-		let total = ciphertext::<T>(id, &key);
-		fill::<T>(id, T::MinCohortFloor::get(), total);
-		for index in 1..=t {
-			let trustee = accounts[index as usize - 1].clone();
-			let submitter = trustee.encode();
-			let context =
-				Context { genesis: Pallet::<T>::genesis(), scope: id, submitter: &submitter };
-			let share = some(
-				threshold::DecryptionShare::create(
-					&context,
-					&base,
-					&shares[index as usize - 1],
-					index,
-					&total,
-					&mut rng(7),
-				),
-				"creating a share",
-			);
+		let (id, accounts, shares, total) = decryptable_threshold_study::<T>(t);
+		for (trustee, index) in accounts.into_iter().zip(1..=t) {
+			let share = share_of::<T>(id, &trustee, &shares, index, &total);
 			ok(
 				Pallet::<T>::submit_share(
 					RawOrigin::Signed(trustee).into(),

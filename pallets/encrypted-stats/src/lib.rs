@@ -516,7 +516,7 @@ pub mod pallet {
 			proof: [u8; 96],
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut study = Self::decryptable(id)?;
+			let study = Self::decryptable(id)?;
 			let KeyHolders::Single { holder, key } = &study.key_holders else {
 				return Err(Error::<T>::NotKeyHolder.into());
 			};
@@ -529,10 +529,7 @@ pub mod pallet {
 				DecryptionProof(proof).verify(&context, &base, key, &ciphertext, total),
 				Error::<T>::InvalidDecryption
 			);
-			study.status = StudyStatus::Decrypted { total };
-			let contributions = study.contributions;
-			Studies::<T>::insert(id, study);
-			Self::deposit_event(Event::TotalPublished { id, total, contributions });
+			Self::record_total(id, study, total);
 			Ok(())
 		}
 
@@ -578,7 +575,7 @@ pub mod pallet {
 			total: u64,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			let mut study = Self::decryptable(id)?;
+			let study = Self::decryptable(id)?;
 			let KeyHolders::Threshold { threshold: needed, .. } = &study.key_holders else {
 				return Err(Error::<T>::NotKeyHolder.into());
 			};
@@ -592,10 +589,7 @@ pub mod pallet {
 				threshold::total_matches(&ciphertext, &combined, total),
 				Error::<T>::InvalidDecryption
 			);
-			study.status = StudyStatus::Decrypted { total };
-			let contributions = study.contributions;
-			Studies::<T>::insert(id, study);
-			Self::deposit_event(Event::TotalPublished { id, total, contributions });
+			Self::record_total(id, study, total);
 			Ok(())
 		}
 
@@ -726,7 +720,7 @@ pub mod pallet {
 				!matches!(predicate, Predicate::Between { low, high } if low > high);
 			ensure!(well_formed, Error::<T>::InvalidPredicate);
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut values = Vec::with_capacity(commitments.len());
+			let mut attested = Vec::with_capacity(commitments.len());
 			for commitment in &commitments {
 				let attestation =
 					Attestations::<T>::get(commitment).ok_or(Error::<T>::UnknownAttestation)?;
@@ -736,7 +730,7 @@ pub mod pallet {
 					T::Participants::is_provider(&attestation.attester),
 					Error::<T>::AttesterNotProvider
 				);
-				values.push(AttestedValue {
+				attested.push(AttestedValue {
 					attribute: attestation.attribute,
 					attester: attestation.attester,
 				});
@@ -767,14 +761,14 @@ pub mod pallet {
 					}
 				});
 			}
-			let values = BoundedVec::truncate_from(values);
+			let attested = BoundedVec::truncate_from(attested);
 			Statements::<T>::insert(
 				&verifier,
 				id,
 				StatementOf::<T> {
 					prover: prover.clone(),
 					predicate,
-					values,
+					attested,
 					bits,
 					verified_at: now,
 					deposit,
@@ -874,6 +868,14 @@ pub mod pallet {
 				},
 			}
 			Ok(())
+		}
+
+		/// Stores a verified total.
+		fn record_total(id: StudyId, mut study: StudyOf<T>, total: u64) {
+			study.status = StudyStatus::Decrypted { total };
+			let contributions = study.contributions;
+			Studies::<T>::insert(id, study);
+			Self::deposit_event(Event::TotalPublished { id, total, contributions });
 		}
 
 		/// A study past its deadline with at least its minimum cohort, not yet decrypted.

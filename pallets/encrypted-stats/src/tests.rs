@@ -1120,7 +1120,7 @@ fn a_patient_proves_being_an_adult_without_revealing_the_birth_date() {
 			Some(Statement {
 				prover: alice,
 				predicate: adult_only,
-				values: vec![value(BIRTH_DATE, DOCTOR)].try_into().unwrap(),
+				attested: vec![value(BIRTH_DATE, DOCTOR)].try_into().unwrap(),
 				bits: 16,
 				verified_at: 1,
 				deposit: STATEMENT_DEPOSIT,
@@ -1217,7 +1217,7 @@ fn lab_values_are_proven_in_a_range_and_below_an_attested_limit() {
 		assert_ok!(prove(alice, TRIAL, normal, &[glucose.point()], 32, proof));
 		let statement = Statements::<Test>::get(TRIAL, 0).unwrap();
 		assert_eq!(
-			(statement.predicate, statement.bits, statement.values.to_vec()),
+			(statement.predicate, statement.bits, statement.attested.to_vec()),
 			(normal, 32, vec![value(GLUCOSE, HOSPITAL)])
 		);
 
@@ -1262,7 +1262,7 @@ fn lab_values_are_proven_in_a_range_and_below_an_attested_limit() {
 			.into(),
 		);
 		assert_eq!(
-			Statements::<Test>::get(TRIAL, 1).unwrap().values.to_vec(),
+			Statements::<Test>::get(TRIAL, 1).unwrap().attested.to_vec(),
 			vec![value(LDL, HOSPITAL), value(LDL_TARGET, DOCTOR)]
 		);
 		assert!(Attestations::<Test>::get(ldl.point()).unwrap().used);
