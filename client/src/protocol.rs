@@ -1,0 +1,136 @@
+//! The vault's wire protocol, shared by the `medchain` client and `medchain-vault`: how a
+//! request is authenticated, the paths, and the JSON bodies. One definition for both sides.
+//!
+//! ## Authentication
+//! No passwords: the caller asks for a fresh challenge (`GET /v1/challenge`), then signs
+//! [`auth_message`] (the challenge, the method, the path with its query, and the BLAKE2-256 hash
+//! of the body) with its sr25519 account key, in the signing context [`SIGNING_CONTEXT`]
+//! (the one Substrate wallets use), and sends three headers: [`ACCOUNT_HEADER`] (the account's
+//! public key, `0x` hex), [`CHALLENGE_HEADER`] and [`SIGNATURE_HEADER`] (`0x` hex). A challenge
+//! is good for one request and [`CHALLENGE_LIFETIME_SECS`] seconds.
+//!
+//! ## Paths
+//! - `GET /v1/challenge`: a fresh [`Challenge`].
+//! - `PUT /v1/objects/{hash}`: upload a sealed record; `{hash}` is the BLAKE2-256 hash of the
+//!   body (`0x` hex), which is also the content hash registered on chain. The uploader owns it.
+//! - `PUT /v1/objects/{hash}/envelopes/{grantee}`: the owner stores a key envelope for
+//!   `grantee` (`0x` hex public key).
+//! - `GET /v1/records/{record_id}?purpose={purpose}`: the sealed record behind the chain's record
+//!   `record_id`, if the chain's `check_access` permits the caller to `Access` it for `purpose`.
+//! - `GET /v1/records/{record_id}/envelope?purpose={purpose}`: the caller's key envelope, on the
+//!   same condition.
+//! - `DELETE /v1/objects/{hash}`: the owner erases the object and its envelopes; the answer is
+//!   an [`ErasureReceipt`] signed by the vault.
+//!
+//! Errors are JSON [`ErrorBody`] with an HTTP status: 400 bad input, 401 authentication, 403
+//! refused by the chain, 404 unknown, 409 conflict, 413 too large, 503 chain unreachable.
+
+use serde::{Deserialize, Serialize};
+
+/// The domain tag every signed vault message starts with.
+pub const AUTH_DOMAIN: &[u8] = b"medchain-vault/v1/request";
+
+/// The domain tag of an erasure receipt.
+pub const RECEIPT_DOMAIN: &[u8] = b"medchain-vault/v1/erasure-receipt";
+
+/// The sr25519 signing context (schnorrkel) of Substrate wallets, used for every signature here.
+pub const SIGNING_CONTEXT: &[u8] = b"substrate";
+
+/// The caller's account: its sr25519 public key, `0x` hex.
+pub const ACCOUNT_HEADER: &str = "x-medchain-account";
+/// The challenge the caller signed, `0x` hex.
+pub const CHALLENGE_HEADER: &str = "x-medchain-challenge";
+/// The caller's signature of [`auth_message`], `0x` hex.
+pub const SIGNATURE_HEADER: &str = "x-medchain-signature";
+
+/// How long a challenge may be used, once.
+pub const CHALLENGE_LIFETIME_SECS: u64 = 60;
+
+/// The bytes a caller signs to authenticate one request.
+pub fn auth_message(
+	challenge: &[u8; 32],
+	method: &str,
+	path_and_query: &str,
+	body_hash: &[u8; 32],
+) -> Vec<u8> {
+	let mut message = Vec::with_capacity(AUTH_DOMAIN.len() + 32 + 32 + 16 + path_and_query.len());
+	message.extend_from_slice(AUTH_DOMAIN);
+	message.extend_from_slice(challenge);
+	append_text(&mut message, method);
+	append_text(&mut message, path_and_query);
+	message.extend_from_slice(body_hash);
+	message
+}
+
+/// The bytes a vault signs to certify that it erased `object` at `erased_at` (Unix seconds).
+pub fn receipt_message(object: &[u8; 32], owner: &[u8; 32], erased_at: u64) -> Vec<u8> {
+	let mut message = Vec::with_capacity(RECEIPT_DOMAIN.len() + 72);
+	message.extend_from_slice(RECEIPT_DOMAIN);
+	message.extend_from_slice(object);
+	message.extend_from_slice(owner);
+	message.extend_from_slice(&erased_at.to_le_bytes());
+	message
+}
+
+/// Length-prefixed, so that no two (method, path) pairs give the same bytes.
+fn append_text(message: &mut Vec<u8>, text: &str) {
+	message.extend_from_slice(&(text.len() as u64).to_le_bytes());
+	message.extend_from_slice(text.as_bytes());
+}
+
+/// A fresh challenge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+	/// 32 random bytes, `0x` hex.
+	pub challenge: String,
+	/// When it stops being accepted, Unix seconds.
+	pub expires_at: u64,
+}
+
+/// What a refused or failed request answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+	/// A stable code, e.g. `bad_signature`, `challenge_used`, `access_denied`, `too_large`.
+	pub error: String,
+	/// A sentence for people.
+	pub message: String,
+}
+
+/// The vault's signed statement that it erased an object and its envelopes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureReceipt {
+	/// The object's hash, `0x` hex.
+	pub object: String,
+	/// Its owner's public key, `0x` hex.
+	pub owner: String,
+	/// When it was erased, Unix seconds.
+	pub erased_at: u64,
+	/// The vault's sr25519 public key, `0x` hex.
+	pub vault: String,
+	/// The vault's signature of [`receipt_message`], `0x` hex.
+	pub signature: String,
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn messages_separate_method_and_path() {
+		let challenge = [1; 32];
+		let body = [2; 32];
+		let a = auth_message(&challenge, "GET", "/v1/records/1", &body);
+		let b = auth_message(&challenge, "GE", "T/v1/records/1", &body);
+		assert_ne!(a, b, "length prefixes keep the fields apart");
+		assert!(a.starts_with(AUTH_DOMAIN));
+		assert_ne!(a, auth_message(&[3; 32], "GET", "/v1/records/1", &body));
+		assert_ne!(a, auth_message(&challenge, "GET", "/v1/records/1", &[4; 32]));
+	}
+
+	#[test]
+	fn receipts_bind_object_owner_and_time() {
+		let receipt = receipt_message(&[1; 32], &[2; 32], 7);
+		assert_ne!(receipt, receipt_message(&[1; 32], &[2; 32], 8));
+		assert_ne!(receipt, receipt_message(&[2; 32], &[1; 32], 7));
+	}
+}

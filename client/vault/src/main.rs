@@ -1,0 +1,89 @@
+//! `medchain-vault`: the vault service. See the crate documentation of `medchain_vault`.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::Parser;
+use medchain_vault::{
+	auth::DEFAULT_MAX_CHALLENGES,
+	chain::UnavailableChain,
+	encoding::to_hex,
+	keys::VaultKey,
+	server::{DEFAULT_MAX_ENVELOPE_BYTES, DEFAULT_MAX_OBJECT_BYTES},
+	store::LocalDirStore,
+	Config, Vault,
+};
+
+/// medchain's off-chain encrypted data store and gatekeeper.
+#[derive(Debug, Parser)]
+#[command(name = "medchain-vault", version, about)]
+struct Args {
+	/// Address and port to listen on (plain HTTP: put a TLS-terminating proxy in front).
+	#[arg(long, default_value = "127.0.0.1:8450")]
+	listen: SocketAddr,
+
+	/// Directory of the store and of the vault's key; created if missing.
+	#[arg(long, default_value = "vault-data")]
+	data_dir: PathBuf,
+
+	/// Largest sealed record accepted, in bytes.
+	#[arg(long, default_value_t = DEFAULT_MAX_OBJECT_BYTES as u64,
+		value_parser = clap::value_parser!(u64).range(1..))]
+	max_object_bytes: u64,
+
+	/// Largest key envelope accepted, in bytes.
+	#[arg(long, default_value_t = DEFAULT_MAX_ENVELOPE_BYTES as u64,
+		value_parser = clap::value_parser!(u64).range(1..))]
+	max_envelope_bytes: u64,
+
+	/// How many authentication challenges are remembered at once.
+	#[arg(long, default_value_t = DEFAULT_MAX_CHALLENGES as u64,
+		value_parser = clap::value_parser!(u64).range(1..))]
+	max_challenges: u64,
+}
+
+fn to_usize(value: u64, flag: &str) -> Result<usize, String> {
+	usize::try_from(value).map_err(|_| format!("--{flag} is too large for this machine"))
+}
+
+async fn run(args: Args) -> Result<(), String> {
+	let config = Config {
+		max_object_bytes: to_usize(args.max_object_bytes, "max-object-bytes")?,
+		max_envelope_bytes: to_usize(args.max_envelope_bytes, "max-envelope-bytes")?,
+		max_challenges: to_usize(args.max_challenges, "max-challenges")?,
+	};
+	let store = LocalDirStore::open(&args.data_dir)
+		.map_err(|e| format!("cannot open the store in {}: {e}", args.data_dir.display()))?;
+	let key = VaultKey::load_or_create(&args.data_dir).map_err(|e| e.to_string())?;
+	eprintln!("medchain-vault: data in {}", args.data_dir.display());
+	eprintln!("medchain-vault: vault account (signs erasure receipts) {}", to_hex(&key.public()));
+	// TODO(issue 7): subxt. Until the chain client exists, releases answer 503.
+	eprintln!(
+		"medchain-vault: no chain client yet (issue 7): records and envelopes are not released"
+	);
+	let vault = Vault::new(Arc::new(store), Arc::new(UnavailableChain), key, config);
+
+	let listener = tokio::net::TcpListener::bind(args.listen)
+		.await
+		.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+	eprintln!("medchain-vault: listening on http://{}", args.listen);
+	axum::serve(listener, vault.router())
+		.with_graceful_shutdown(async {
+			// If the signal handler cannot be installed, run until killed.
+			if tokio::signal::ctrl_c().await.is_err() {
+				std::future::pending::<()>().await;
+			}
+		})
+		.await
+		.map_err(|e| format!("server failed: {e}"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	match run(Args::parse()).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(message) => {
+			eprintln!("medchain-vault: {message}");
+			ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,458 @@
+//! The HTTP service: the routes of [`medchain_client::protocol`], the order of checks, and the
+//! mapping of every failure to a status and a JSON [`ErrorBody`].
+
+use std::sync::Arc;
+
+use axum::{
+	body::{Body, Bytes},
+	extract::{
+		rejection::{PathRejection, QueryRejection},
+		Path, Query, Request, State,
+	},
+	http::{header, HeaderMap, HeaderValue, StatusCode},
+	response::{IntoResponse, Response},
+	routing::{get, put},
+	Json, Router,
+};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use medchain_client::protocol::ErrorBody;
+use serde::Deserialize;
+
+use crate::{
+	auth::{AuthError, AuthHeaders, Challenges, Clock, SystemClock, DEFAULT_MAX_CHALLENGES},
+	chain::{AccessLogEntry, Chain, ChainError, Resource},
+	encoding::{blake2_256, from_hex},
+	keys::VaultKey,
+	store::{ObjectStore, PutEnvelope, PutObject, StoreError},
+	AccountId, Hash,
+};
+
+/// The default largest sealed record accepted: 32 MiB.
+pub const DEFAULT_MAX_OBJECT_BYTES: usize = 32 * 1024 * 1024;
+/// The default largest key envelope accepted: 64 KiB (an X25519 envelope of a 32-byte key is
+/// about a hundred bytes).
+pub const DEFAULT_MAX_ENVELOPE_BYTES: usize = 64 * 1024;
+/// The longest purpose-of-use code accepted.
+pub const MAX_PURPOSE_LEN: usize = 64;
+
+/// The service's limits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+	/// The largest sealed record accepted, in bytes; larger uploads get 413 and store nothing.
+	pub max_object_bytes: usize,
+	/// The largest key envelope accepted, in bytes.
+	pub max_envelope_bytes: usize,
+	/// How many challenges are remembered at once (see [`Challenges`]).
+	pub max_challenges: usize,
+}
+
+impl Default for Config {
+	fn default() -> Self {
+		Self {
+			max_object_bytes: DEFAULT_MAX_OBJECT_BYTES,
+			max_envelope_bytes: DEFAULT_MAX_ENVELOPE_BYTES,
+			max_challenges: DEFAULT_MAX_CHALLENGES,
+		}
+	}
+}
+
+/// A vault: its store, its view of the chain, its key and its outstanding challenges.
+pub struct Vault {
+	store: Arc<dyn ObjectStore>,
+	chain: Arc<dyn Chain>,
+	key: VaultKey,
+	challenges: Challenges,
+	clock: Arc<dyn Clock>,
+	config: Config,
+}
+
+impl Vault {
+	/// A vault over `store` and `chain`, signing receipts with `key`, on the system clock.
+	pub fn new(
+		store: Arc<dyn ObjectStore>,
+		chain: Arc<dyn Chain>,
+		key: VaultKey,
+		config: Config,
+	) -> Self {
+		let challenges = Challenges::new(config.max_challenges);
+		Self { store, chain, key, challenges, clock: Arc::new(SystemClock), config }
+	}
+
+	/// The same vault on another clock (tests).
+	pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+		self.clock = clock;
+		self
+	}
+
+	/// The vault's public key, which signs its erasure receipts.
+	pub fn public_key(&self) -> AccountId {
+		self.key.public()
+	}
+
+	/// The HTTP routes of the protocol.
+	pub fn router(self) -> Router {
+		Router::new()
+			.route("/v1/challenge", get(challenge))
+			.route("/v1/objects/{hash}", put(put_object).delete(delete_object))
+			.route("/v1/objects/{hash}/envelopes/{grantee}", put(put_envelope))
+			.route("/v1/records/{record_id}", get(get_record))
+			.route("/v1/records/{record_id}/envelope", get(get_envelope))
+			.fallback(not_found)
+			.method_not_allowed_fallback(method_not_allowed)
+			.with_state(Arc::new(self))
+	}
+}
+
+/// A failed request: a status and the [`ErrorBody`] sent with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+	/// The HTTP status.
+	pub status: StatusCode,
+	/// The stable code, [`ErrorBody::error`].
+	pub code: &'static str,
+	/// The sentence, [`ErrorBody::message`].
+	pub message: String,
+}
+
+impl ApiError {
+	fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+		Self { status, code, message: message.into() }
+	}
+
+	fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+		Self::new(StatusCode::BAD_REQUEST, code, message)
+	}
+
+	fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+		Self::new(StatusCode::NOT_FOUND, code, message)
+	}
+
+	fn too_large(limit: usize) -> Self {
+		Self::new(
+			StatusCode::PAYLOAD_TOO_LARGE,
+			"too_large",
+			format!("this request takes at most {limit} bytes of body"),
+		)
+	}
+}
+
+impl IntoResponse for ApiError {
+	fn into_response(self) -> Response {
+		let body = ErrorBody { error: self.code.to_owned(), message: self.message };
+		(self.status, Json(body)).into_response()
+	}
+}
+
+impl From<AuthError> for ApiError {
+	fn from(error: AuthError) -> Self {
+		let status = match error {
+			AuthError::TooManyChallenges => StatusCode::TOO_MANY_REQUESTS,
+			AuthError::NoRandomness => StatusCode::INTERNAL_SERVER_ERROR,
+			_ => StatusCode::UNAUTHORIZED,
+		};
+		Self::new(status, error.code(), error.to_string())
+	}
+}
+
+impl From<StoreError> for ApiError {
+	fn from(error: StoreError) -> Self {
+		match error {
+			StoreError::NotFound => Self::not_found("unknown_object", "no object has this hash"),
+			StoreError::NotOwner => Self::new(
+				StatusCode::FORBIDDEN,
+				"not_owner",
+				"only the account that uploaded this object may do this",
+			),
+			StoreError::HashMismatch => {
+				Self::bad_request("hash_mismatch", "the body does not hash to the object's name")
+			},
+			StoreError::Unavailable(detail) => {
+				eprintln!("medchain-vault: storage unavailable: {detail}");
+				Self::new(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"storage_unavailable",
+					"storage is unavailable",
+				)
+			},
+			error @ (StoreError::Corrupt(_) | StoreError::Io(_)) => {
+				eprintln!("medchain-vault: storage failed: {error}");
+				Self::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_error", "storage failed")
+			},
+		}
+	}
+}
+
+impl From<ChainError> for ApiError {
+	fn from(error: ChainError) -> Self {
+		match error {
+			ChainError::Unavailable(detail) => Self::new(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"chain_unavailable",
+				format!("the chain could not be asked or told: {detail}"),
+			),
+			ChainError::BadPurpose(purpose) => {
+				Self::bad_request("bad_purpose", format!("the chain knows no purpose {purpose:?}"))
+			},
+		}
+	}
+}
+
+type Shared = State<Arc<Vault>>;
+
+/// An authenticated caller and the body it signed.
+struct Caller {
+	account: AccountId,
+	body: Bytes,
+	body_hash: Hash,
+}
+
+/// Authenticates `request` (see [`crate::auth`]), reading at most `limit` bytes of body. Spends
+/// the challenge only when everything checks out.
+async fn authenticate(vault: &Vault, request: Request, limit: usize) -> Result<Caller, ApiError> {
+	let (parts, body) = request.into_parts();
+	let headers = AuthHeaders::from_headers(&parts.headers)?;
+	vault.challenges.check(&headers.challenge, vault.clock.now())?;
+	if content_length(&parts.headers).is_some_and(|length| length > limit as u64) {
+		return Err(ApiError::too_large(limit));
+	}
+	let body = match Limited::new(body, limit).collect().await {
+		Ok(collected) => collected.to_bytes(),
+		Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+			return Err(ApiError::too_large(limit))
+		},
+		Err(error) => {
+			return Err(ApiError::bad_request(
+				"bad_body",
+				format!("the body could not be read: {error}"),
+			))
+		},
+	};
+	let body_hash = blake2_256(&body);
+	let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path(), |p| p.as_str());
+	headers.verify(parts.method.as_str(), path, &body_hash)?;
+	vault.challenges.consume(&headers.challenge, vault.clock.now())?;
+	Ok(Caller { account: headers.account, body, body_hash })
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+	headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+fn hash_param(text: &str, what: &'static str) -> Result<[u8; 32], ApiError> {
+	from_hex::<32>(text).ok_or_else(|| {
+		ApiError::bad_request("bad_path", format!("the {what} must be 0x hex of 32 bytes"))
+	})
+}
+
+fn path_error(rejection: PathRejection) -> ApiError {
+	ApiError::bad_request("bad_path", rejection.body_text())
+}
+
+/// The purpose of use, from the query.
+#[derive(Deserialize)]
+struct PurposeQuery {
+	purpose: Option<String>,
+}
+
+fn purpose(query: Result<Query<PurposeQuery>, QueryRejection>) -> Result<String, ApiError> {
+	let Query(query) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
+	let purpose = query
+		.purpose
+		.ok_or_else(|| ApiError::bad_request("missing_purpose", "the query must name a purpose"))?;
+	let well_formed = !purpose.is_empty()
+		&& purpose.len() <= MAX_PURPOSE_LEN
+		&& purpose.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+	if !well_formed {
+		return Err(ApiError::bad_request(
+			"bad_purpose",
+			format!("a purpose is 1 to {MAX_PURPOSE_LEN} letters, digits, '_' or '-'"),
+		));
+	}
+	Ok(purpose)
+}
+
+/// `GET /v1/challenge`.
+async fn challenge(State(vault): Shared) -> Result<Response, ApiError> {
+	let challenge = vault.challenges.issue(vault.clock.now())?;
+	Ok((no_store(), Json(challenge)).into_response())
+}
+
+/// `PUT /v1/objects/{hash}`.
+async fn put_object(
+	State(vault): Shared,
+	path: Result<Path<String>, PathRejection>,
+	request: Request,
+) -> Result<Response, ApiError> {
+	let Path(hash) = path.map_err(path_error)?;
+	let hash = hash_param(&hash, "object hash")?;
+	let caller = authenticate(&vault, request, vault.config.max_object_bytes).await?;
+	if caller.body.is_empty() {
+		return Err(ApiError::bad_request("empty_body", "an object cannot be empty"));
+	}
+	if caller.body_hash != hash {
+		return Err(StoreError::HashMismatch.into());
+	}
+	let outcome =
+		vault.store.put_object(hash, caller.account, vault.clock.now(), caller.body.into()).await?;
+	match outcome {
+		PutObject::Created => Ok(StatusCode::CREATED.into_response()),
+		PutObject::Exists(meta) if meta.owner == caller.account => {
+			Ok(StatusCode::OK.into_response())
+		},
+		PutObject::Exists(_) => Err(ApiError::new(
+			StatusCode::CONFLICT,
+			"owned_by_another",
+			"another account already stored this object",
+		)),
+	}
+}
+
+/// `PUT /v1/objects/{hash}/envelopes/{grantee}`.
+async fn put_envelope(
+	State(vault): Shared,
+	path: Result<Path<(String, String)>, PathRejection>,
+	request: Request,
+) -> Result<Response, ApiError> {
+	let Path((hash, grantee)) = path.map_err(path_error)?;
+	let hash = hash_param(&hash, "object hash")?;
+	let grantee = hash_param(&grantee, "grantee")?;
+	let caller = authenticate(&vault, request, vault.config.max_envelope_bytes).await?;
+	if caller.body.is_empty() {
+		return Err(ApiError::bad_request("empty_body", "an envelope cannot be empty"));
+	}
+	let outcome =
+		vault.store.put_envelope(hash, caller.account, grantee, caller.body.into()).await?;
+	Ok(match outcome {
+		PutEnvelope::Created => StatusCode::CREATED,
+		PutEnvelope::Replaced => StatusCode::OK,
+	}
+	.into_response())
+}
+
+/// `DELETE /v1/objects/{hash}`.
+async fn delete_object(
+	State(vault): Shared,
+	path: Result<Path<String>, PathRejection>,
+	request: Request,
+) -> Result<Response, ApiError> {
+	let Path(hash) = path.map_err(path_error)?;
+	let hash = hash_param(&hash, "object hash")?;
+	let caller = authenticate(&vault, request, 0).await?;
+	let meta = vault.store.delete_object(hash, caller.account).await?;
+	let receipt = vault.key.erasure_receipt(&hash, &meta.owner, vault.clock.now());
+	Ok((no_store(), Json(receipt)).into_response())
+}
+
+/// `GET /v1/records/{record_id}?purpose=…`.
+async fn get_record(
+	State(vault): Shared,
+	path: Result<Path<String>, PathRejection>,
+	query: Result<Query<PurposeQuery>, QueryRejection>,
+	request: Request,
+) -> Result<Response, ApiError> {
+	release(&vault, path, query, request, Resource::Record).await
+}
+
+/// `GET /v1/records/{record_id}/envelope?purpose=…`.
+async fn get_envelope(
+	State(vault): Shared,
+	path: Result<Path<String>, PathRejection>,
+	query: Result<Query<PurposeQuery>, QueryRejection>,
+	request: Request,
+) -> Result<Response, ApiError> {
+	release(&vault, path, query, request, Resource::Envelope).await
+}
+
+/// Releases a sealed record or the caller's envelope of it, if the chain permits; logs the
+/// decision either way, and releases nothing it could not log.
+async fn release(
+	vault: &Vault,
+	path: Result<Path<String>, PathRejection>,
+	query: Result<Query<PurposeQuery>, QueryRejection>,
+	request: Request,
+	resource: Resource,
+) -> Result<Response, ApiError> {
+	let Path(record_id) = path.map_err(path_error)?;
+	let record_id: u64 = record_id
+		.parse()
+		.map_err(|_| ApiError::bad_request("bad_path", "a record id is a decimal number"))?;
+	let purpose = purpose(query)?;
+	let caller = authenticate(vault, request, 0).await?;
+
+	let record = vault
+		.chain
+		.record(record_id)
+		.await?
+		.ok_or_else(|| ApiError::not_found("unknown_record", "the chain has no such record"))?;
+	if record.erased {
+		return Err(ApiError::not_found("record_erased", "this record is erased"));
+	}
+	let hash = record.content_hash;
+	if vault.store.object_meta(hash).await?.is_none() {
+		return Err(ApiError::not_found("unknown_object", "this vault does not hold this record"));
+	}
+	let envelope = match resource {
+		Resource::Record => None,
+		Resource::Envelope => {
+			Some(vault.store.get_envelope(hash, caller.account).await?.ok_or_else(|| {
+				ApiError::not_found(
+					"no_envelope",
+					"this vault holds no envelope of this record for you",
+				)
+			})?)
+		},
+	};
+
+	let decision =
+		vault.chain.check_access(&record.subject, &caller.account, record_id, &purpose).await?;
+	let entry = AccessLogEntry {
+		accessor: caller.account,
+		record_id,
+		category: record.category.clone(),
+		action: "Access".into(),
+		purpose,
+		resource,
+		permitted: decision.permitted,
+		reason: decision.reason.clone(),
+		at: vault.clock.now(),
+	};
+	vault.chain.log_access(&record.subject, vec![entry]).await?;
+	if !decision.permitted {
+		return Err(ApiError::new(
+			StatusCode::FORBIDDEN,
+			"access_denied",
+			format!("the chain refused access: {}", decision.reason),
+		));
+	}
+
+	let bytes =
+		match envelope {
+			Some(envelope) => envelope,
+			None => vault.store.get_object(hash).await?.ok_or_else(|| {
+				ApiError::not_found("unknown_object", "this record was just erased")
+			})?,
+		};
+	Ok((
+		no_store(),
+		[(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"))],
+		Body::from(bytes),
+	)
+		.into_response())
+}
+
+/// Nothing here is to be cached by intermediaries or browsers.
+fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
+	[(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+}
+
+async fn not_found() -> ApiError {
+	ApiError::not_found("not_found", "no such path")
+}
+
+async fn method_not_allowed() -> ApiError {
+	ApiError::new(
+		StatusCode::METHOD_NOT_ALLOWED,
+		"method_not_allowed",
+		"this path does not take this method",
+	)
+}
