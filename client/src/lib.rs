@@ -56,6 +56,7 @@ pub mod envelope;
 pub mod error;
 pub mod keys;
 pub mod keystore;
+pub mod chain;
 pub mod protocol;
 
 pub use error::{Error, HashMismatch};
