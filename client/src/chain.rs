@@ -7,14 +7,55 @@
 
 use codec::{Decode, Encode};
 use medchain_primitives::{
-	consent::{AccessDecision, AccessQuery},
-	health::{Action, PurposeOfUse},
+	consent::{AccessDecision, AccessLogEntry, AccessQuery},
+	health::{Action, MedicalRecord, PurposeOfUse, RecordId},
 };
 use scale_encode::{EncodeAsFields, FieldIter, TypeResolver};
-use subxt::{transactions::Payload, OnlineClient, SubstrateConfig};
+use subxt::{
+	client::OnlineClientAtBlockImpl,
+	transactions::{Payload, TransactionProgress},
+	OnlineClient, SubstrateConfig,
+};
 
 /// A medchain account id (sr25519 public key).
 pub type AccountId = [u8; 32];
+
+/// The runtime's block number.
+pub type BlockNumber = u32;
+
+/// The runtime's balance (smallest units of the native token).
+pub type Balance = u128;
+
+/// The runtime's `MaxLocatorLen` (`MAX_LOCATOR_LEN` in `runtime/src/configs/medchain.rs`).
+pub const MAX_LOCATOR_LEN: u32 = 256;
+
+/// The runtime's `MaxLogBatch` of the consent pallet: the most entries one
+/// [`Chain::log_access`] takes.
+pub const MAX_LOG_BATCH: usize = 64;
+
+/// A medical record as the runtime keeps it, with the runtime's concrete types.
+pub type Record =
+	MedicalRecord<AccountId, Balance, BlockNumber, sp_core::ConstU32<MAX_LOCATOR_LEN>>;
+
+/// One entry of a patient's access log, with the runtime's account type.
+pub type LogEntry = AccessLogEntry<AccountId>;
+
+/// An account passed to a call through the runtime's `Lookup` (frame_system's
+/// `AccountIdLookup`, whose source is `MultiAddress<AccountId, ()>`): encoded as
+/// `MultiAddress::Id(account)`, the variant index 0 then the 32 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Address(pub AccountId);
+
+impl Encode for Address {
+	fn size_hint(&self) -> usize {
+		33
+	}
+
+	fn encode_to<O: codec::Output + ?Sized>(&self, dest: &mut O) {
+		dest.push_byte(0);
+		dest.write(&self.0);
+	}
+}
 
 /// What went wrong talking to the chain.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +119,48 @@ impl Chain {
 		self.runtime_call("ConsentApi_check_access", &args).await
 	}
 
+	/// The number of the latest finalized block.
+	pub async fn finalized_number(&self) -> Result<u64, ChainError> {
+		let at = self
+			.api
+			.at_current_block()
+			.await
+			.map_err(|error| ChainError::Node(error.to_string()))?;
+		Ok(at.block_number())
+	}
+
+	/// The record `id` (`MedicalRecordsApi::record`) at the latest finalized block, if it
+	/// exists.
+	pub async fn record(&self, id: RecordId) -> Result<Option<Record>, ChainError> {
+		self.runtime_call("MedicalRecordsApi_record", &(id,).encode()).await
+	}
+
+	/// The call `Consent.log_access(patient, entries)`: appends `entries`, in order, to
+	/// `patient`'s access log. Its signer must be a registered provider (the participants
+	/// registry's `HealthcareOrganization` or `Practitioner` role), or it fails with
+	/// `NotLogger`. An error here if `entries` is empty or longer than [`MAX_LOG_BATCH`]: the
+	/// runtime would refuse it.
+	pub fn log_access_call(patient: &AccountId, entries: &[LogEntry]) -> Result<Call, ChainError> {
+		if entries.is_empty() || entries.len() > MAX_LOG_BATCH {
+			return Err(ChainError::Dispatch(format!(
+				"an access log batch holds 1 to {MAX_LOG_BATCH} entries, not {}",
+				entries.len()
+			)));
+		}
+		Ok(Call::new("Consent", "log_access", (Address(*patient), entries)))
+	}
+
+	/// Appends `entries` to `patient`'s access log, signed by `signer` (see
+	/// [`Self::log_access_call`]), and waits until that is finalized.
+	pub async fn log_access(
+		&self,
+		patient: &AccountId,
+		entries: &[LogEntry],
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<(), ChainError> {
+		self.submit(&Self::log_access_call(patient, entries)?, signer).await
+	}
+
 	/// Signs `call` with `signer`, submits it and waits until it is finalized; an error if it
 	/// failed.
 	pub async fn submit(
@@ -85,6 +168,18 @@ impl Chain {
 		call: &Call,
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<(), ChainError> {
+		self.submit_watched(call, signer).await?.finalized().await
+	}
+
+	/// Signs `call` with `signer` and submits it; returns once the node accepted it into its
+	/// pool, with a handle to wait for its outcome. The signer's nonce is the node's next one
+	/// for the account (pool included): callers that submit concurrently with one account
+	/// must not overlap calls of this method (waiting for the outcome may overlap).
+	pub async fn submit_watched(
+		&self,
+		call: &Call,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Submitted, ChainError> {
 		let at = self
 			.api
 			.at_current_block()
@@ -95,7 +190,19 @@ impl Chain {
 			.sign_and_submit_then_watch_default(call, signer)
 			.await
 			.map_err(|error| ChainError::Node(error.to_string()))?;
-		progress
+		Ok(Submitted(progress))
+	}
+}
+
+/// A transaction in the node's pool (see [`Chain::submit_watched`]).
+pub struct Submitted(
+	TransactionProgress<SubstrateConfig, OnlineClientAtBlockImpl<SubstrateConfig>>,
+);
+
+impl Submitted {
+	/// Waits until the transaction is finalized; an error if it failed, or was dropped.
+	pub async fn finalized(self) -> Result<(), ChainError> {
+		self.0
 			.wait_for_finalized_success()
 			.await
 			.map_err(|error| ChainError::Dispatch(error.to_string()))?;

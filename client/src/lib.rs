@@ -15,6 +15,10 @@
 //! - [`envelope`]: sealing and opening records, content hashes, key envelopes, crypto-shredding.
 //! - [`protocol`]: the vault's wire protocol (authentication, paths, JSON bodies).
 //! - [`error`]: the one [`Error`] type, one variant per failure.
+//! - [`chain`]: the chain through subxt (runtime APIs at the finalized block, signed calls).
+//! - [`vault_client`]: the client side of the vault protocol (challenge authentication,
+//!   uploads, consent-gated downloads).
+//! - [`cli`]: the `medchain` command.
 //!
 //! ## Derivation paths
 //! One mnemonic restores everything (no BIP-39 passphrase):
@@ -47,6 +51,48 @@
 //! `Argon2id(passphrase, salt)` (default 64 MiB, 3 passes, 1 lane) with associated data
 //! `"medchain-keystore" ++ version (u32 LE) ++ name`; written atomically, mode 0600.
 //!
+//! ## The medchain command
+//! `medchain [--node ws://127.0.0.1:9944] [--vault http://127.0.0.1:8450] [--keystore PATH]
+//! [--identity NAME] [--json] <group> <command>`. The keystore defaults to
+//! `~/.medchain/keystore.json`; the signing identity to the only one in it. The passphrase is
+//! read from `MEDCHAIN_PASSPHRASE`, else asked on the terminal without echo.
+//! - `keys new <name> [--words 12|24]` (prints the mnemonic once), `keys import <name>` (the
+//!   mnemonic on stdin), `keys list` (no passphrase), `keys show <name>` (SS58 account, `0x`
+//!   public key, X25519 public key), `keys pseudonym <name> <kind> <id>`.
+//! - `records add <file> --category <RecordCategory> --confidentiality <Confidentiality>
+//!   [--patient <account>] [--custodian <account>] [--patient-x25519 <hex>]`: seals the file,
+//!   uploads it (`PUT /v1/objects/{hash}`) and a key envelope for the signer (and for the
+//!   patient if their X25519 key is given), then `MedicalRecords.register_record` with the
+//!   locator `<vault>/v1/objects/0x<hash>`. Patient and custodian default to the signer. The
+//!   record id is found afterwards in the patient's records index (runtime API
+//!   `MedicalRecordsApi_patient_records`), since [`chain::Chain::submit`] does not return events.
+//! - `records get <id> [--purpose Treatment] [--out file]`: reads the record on chain (runtime
+//!   API), fetches the sealed record and the signer's envelope from the vault of `--vault` or,
+//!   if not given, of the record's locator, checks the content hash against the chain, opens
+//!   the envelope and decrypts. Without `--out` the record goes to stdout as it is (with
+//!   `--json`, `--out` is required).
+//! - `records share <id> --to <account> --x25519 <hex> [--purpose Treatment]`: the record's
+//!   owner at the vault re-seals the record key to another party's X25519 key and uploads the
+//!   envelope; the output says whether the chain permits that party's access now.
+//! - `consent grant --to <account> --actions Access,Use --purposes Treatment [--ceiling Normal]
+//!   [--records 1,2 | --categories Observation] [--from BLOCK] [--until BLOCK] [--deny]`,
+//!   `consent revoke <id>`, `consent check --patient <a> --accessor <b> [--action Access]
+//!   [--purpose Treatment] (--record <id> | --category <c> [--confidentiality Normal])`
+//!   (runtime API, no identity needed), `consent request --patient <a> --actions …
+//!   --purposes … --justification <file>` (only the file's hash goes on chain),
+//!   `consent requests [--patient <a>]`, `consent approve <id>`, `consent deny <id>`. Consent
+//!   and request ids are found afterwards through `ConsentApi_patient_consents` and
+//!   `ConsentApi_patient_requests`.
+//!
+//! Accounts are SS58 (prefix 42) or `0x` hex; codes are the chain's variant names
+//! (case-insensitive). With `--json` every command prints one JSON object on one line,
+//! `{"ok": true, "command": "records add", …}` or `{"ok": false, "command": …, "error":
+//! {"kind", "message", "exit_code"}}`; without it, lines for people on stdout and errors on
+//! stderr. Exit codes ([`cli::output`]): 0 done, 1 other failure, 2 bad arguments, 3 keystore
+//! (unknown identity, wrong passphrase), 4 vault unreachable or refusing, 5 chain unreachable
+//! or transaction failed, 6 access denied (also `consent check` answering Deny), 7 integrity
+//! (hash mismatch, envelope or record not opening), 8 local file error.
+//!
 //! ## Erasure
 //! Crypto-shredding: destroying a record's key and every key envelope (and the ciphertext) makes
 //! the record unreadable; the chain keeps a tombstone and the content hash only. See
@@ -57,7 +103,9 @@ pub mod error;
 pub mod keys;
 pub mod keystore;
 pub mod chain;
+pub mod cli;
 pub mod protocol;
+pub mod vault_client;
 
 pub use error::{Error, HashMismatch};
 

@@ -1,26 +1,21 @@
 //! What the vault asks the chain: a record's pointer, the consent decision for a caller, and
 //! the writing of the patient's access log.
 //!
-//! [`Chain`] is the seam. The implementations here are [`FakeChain`] (in memory, for tests) and
-//! [`UnavailableChain`] (answers every call with [`ChainError::Unavailable`], so the service
-//! refuses releases honestly with 503 until a real client exists).
-//!
-//! TODO(issue 7): subxt. The node-backed implementation is still to be written. What it has to
-//! do, so that the rest of the vault needs no change:
+//! [`Chain`] is the seam. The implementations are
+//! [`SubxtChain`](crate::subxt_chain::SubxtChain) (a medchain node, through subxt, reading at
+//! the latest finalized block) and [`FakeChain`] (in memory, for tests). What an
+//! implementation must do, so that the rest of the vault needs no change:
 //! - read at the latest *finalized* block (a revocation then takes effect from the next
 //!   finalized block on, and a fork cannot resurrect a consent);
-//! - [`Chain::record`]: the `MedicalRecordsApi::record` runtime API; `content_hash` is the
-//!   record's `content_hash` (`None`, for an erased record, maps to `erased: true`), `erased`
-//!   is `status == Erased` (an `ErasurePending` record is still served: the custodian erases
-//!   it off-chain and then confirms);
-//! - [`Chain::check_access`]: the `ConsentApi::check_access` runtime API with
-//!   `AccessQuery::Record(record_id)`, `Action::Access` and the purpose parsed into
-//!   `PurposeOfUse` (an unknown purpose is [`ChainError::BadPurpose`]); the decision's basis or
-//!   deny reason becomes [`Decision::reason`];
-//! - [`Chain::log_access`]: the consent pallet's `log_access(patient, entries)` extrinsic,
-//!   signed by the vault's account (which must be registered as a provider), with each entry's
-//!   full event kept off-chain and its hash as `event_hash`;
-//! - a node that cannot be reached, or an extrinsic that is not included, is
+//! - [`Chain::record`]: the record's pointer; an erased record is `erased: true`, an
+//!   `ErasurePending` one is still served (the custodian erases it off-chain, then confirms);
+//! - [`Chain::check_access`]: the consent decision for `Action::Access` on the record, the
+//!   purpose being a variant name of the chain's `PurposeOfUse` (`Treatment`, ...; anything
+//!   else is [`ChainError::BadPurpose`]); the decision's basis or deny reason becomes
+//!   [`Decision::reason`];
+//! - [`Chain::log_access`]: the entries appended to the patient's access log on chain, signed
+//!   by the vault's account, before it returns;
+//! - a node that cannot be reached, or a transaction that is not included, is
 //!   [`ChainError::Unavailable`]: the vault then releases nothing (503).
 
 use std::{
@@ -128,39 +123,6 @@ pub trait Chain: Send + Sync + 'static {
 		patient: &AccountId,
 		entries: Vec<AccessLogEntry>,
 	) -> Result<(), ChainError>;
-}
-
-/// A chain that cannot be reached: every call fails with [`ChainError::Unavailable`]. The
-/// service runs with it until the subxt client exists (issue 7): uploads, envelopes and
-/// erasures work, releases answer 503.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct UnavailableChain;
-
-const NO_CLIENT: &str = "no chain client is configured (the subxt client is issue 7)";
-
-#[async_trait]
-impl Chain for UnavailableChain {
-	async fn record(&self, _record_id: u64) -> Result<Option<RecordInfo>, ChainError> {
-		Err(ChainError::Unavailable(NO_CLIENT.into()))
-	}
-
-	async fn check_access(
-		&self,
-		_patient: &AccountId,
-		_accessor: &AccountId,
-		_record_id: u64,
-		_purpose: &str,
-	) -> Result<Decision, ChainError> {
-		Err(ChainError::Unavailable(NO_CLIENT.into()))
-	}
-
-	async fn log_access(
-		&self,
-		_patient: &AccountId,
-		_entries: Vec<AccessLogEntry>,
-	) -> Result<(), ChainError> {
-		Err(ChainError::Unavailable(NO_CLIENT.into()))
-	}
 }
 
 /// An in-memory chain for tests: records, permits and a log, all set by the test.

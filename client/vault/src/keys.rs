@@ -1,4 +1,5 @@
-//! The vault's own sr25519 key: it signs erasure receipts.
+//! The vault's own sr25519 key: it signs erasure receipts, and the transactions that write
+//! patients' access logs on chain (see [`VaultKey::chain_signer`]).
 //!
 //! Kept as a 32-byte seed (`0x` hex, one line) in `<data-dir>/vault-key.secret`, readable by
 //! the vault's user only, created on first start. The seed is expanded the way Substrate
@@ -48,6 +49,7 @@ pub enum KeyError {
 
 /// The vault's signing key.
 pub struct VaultKey {
+	seed: Zeroizing<[u8; 32]>,
 	keypair: Keypair,
 }
 
@@ -61,7 +63,17 @@ impl VaultKey {
 	/// The key from a 32-byte seed.
 	pub fn from_seed(seed: &[u8; 32]) -> Result<Self, KeyError> {
 		let mini = MiniSecretKey::from_bytes(seed).map_err(|_| KeyError::InvalidSeed)?;
-		Ok(Self { keypair: mini.expand_to_keypair(ExpansionMode::Ed25519) })
+		Ok(Self {
+			seed: Zeroizing::new(*seed),
+			keypair: mini.expand_to_keypair(ExpansionMode::Ed25519),
+		})
+	}
+
+	/// The same key as a transaction signer for the chain (subxt): the same seed, expanded the
+	/// same way, so the same account.
+	pub fn chain_signer(&self) -> Result<subxt_signer::sr25519::Keypair, KeyError> {
+		subxt_signer::sr25519::Keypair::from_secret_key(*self.seed)
+			.map_err(|_| KeyError::InvalidSeed)
 	}
 
 	/// A new random key (not stored).
@@ -180,6 +192,12 @@ mod tests {
 			to_hex(&VaultKey::from_seed(&seed).unwrap().public()),
 			"0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
 		);
+	}
+
+	#[test]
+	fn chain_signer_is_the_vault_account() {
+		let key = VaultKey::generate().unwrap();
+		assert_eq!(key.chain_signer().unwrap().public_key().0, key.public());
 	}
 
 	#[test]

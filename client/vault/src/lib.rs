@@ -14,8 +14,8 @@
 //! | `GET /v1/challenge` | anyone | 200 [`Challenge`](medchain_client::protocol::Challenge) JSON |
 //! | `PUT /v1/objects/{hash}` | any signed caller, who becomes the owner | 201 stored, 200 already stored by the same owner, 409 stored by another, 400 `hash_mismatch`, 413 `too_large` |
 //! | `PUT /v1/objects/{hash}/envelopes/{grantee}` | the owner | 201 new, 200 replaced, 403 `not_owner`, 404 `unknown_object` |
-//! | `GET /v1/records/{record_id}?purpose=P` | whom the chain permits | 200 the sealed record (`application/octet-stream`), 403 `access_denied` with the chain's reason |
-//! | `GET /v1/records/{record_id}/envelope?purpose=P` | whom the chain permits | 200 the caller's envelope, 403, 404 `no_envelope` |
+//! | `GET /v1/records/{record_id}?purpose=P` | whom the chain permits | 200 the sealed record (`application/octet-stream`), 403 `access_denied` with the chain's reason, 404 `unknown_object` (to a permitted caller only) |
+//! | `GET /v1/records/{record_id}/envelope?purpose=P` | whom the chain permits | 200 the caller's envelope, 403, 404 `unknown_object` or `no_envelope` (to a permitted caller only) |
 //! | `DELETE /v1/objects/{hash}` | the owner | 200 [`ErasureReceipt`](medchain_client::protocol::ErasureReceipt) JSON signed by the vault |
 //!
 //! Every request but the challenge is signed ([`auth`]): 401 `missing_auth`, `bad_auth_header`,
@@ -23,17 +23,23 @@
 //! error is a JSON [`ErrorBody`](medchain_client::protocol::ErrorBody). Releases answer 503
 //! `chain_unavailable` when the chain cannot be asked, or the access cannot be logged.
 //!
-//! A release runs: authenticate the caller; the record on chain (404 `unknown_record`, 404
-//! `record_erased`); the object with the record's content hash in the store (404
-//! `unknown_object`), and for an envelope the caller's envelope (404 `no_envelope`); the chain's
-//! `check_access` for the caller, action `Access`, the given purpose; the access, allowed or
-//! denied, appended to the patient's access log on chain; then the bytes, or 403.
+//! The purpose `P` is a variant name of the chain's `PurposeOfUse`, spelled exactly:
+//! `Treatment`, `EmergencyTreatment`, `Payment`, `Operations`, `Research`, `PublicHealth`,
+//! `PatientRequest` (400 `bad_purpose` otherwise).
 //!
+//! A release runs: authenticate the caller; the record on chain (404 `unknown_record`, 404
+//! `record_erased`: public on chain anyway); the chain's `check_access` for the caller, action
+//! `Access`, the given purpose; the access, allowed or denied, appended to the patient's access
+//! log on chain; 403 if denied; only then the store: the object with the record's content hash
+//! (404 `unknown_object`), for an envelope the caller's envelope (404 `no_envelope`), and the
+//! bytes. A refused caller thus learns nothing about what this vault holds.
+
 //! ## Storage
 //! Behind the [`store::ObjectStore`] trait. The default, [`store::LocalDirStore`], needs no
 //! setup: a directory (`--data-dir`) holding
 //! ```text
 //! vault-key.secret                           the vault's sr25519 seed (mode 0600)
+//! audit.jsonl                                the full audit events of the access logs (append-only)
 //! objects/<2 hex>/<64 hex>/object            a sealed record, named by its BLAKE2-256 hash
 //! objects/<2 hex>/<64 hex>/meta.json         its owner, size and time of upload
 //! objects/<2 hex>/<64 hex>/envelopes/<hex>   the key envelope of one grantee
@@ -47,11 +53,12 @@
 //!
 //! ## The chain
 //! Behind the [`chain::Chain`] trait: a record's pointer, the consent decision, the access log.
-//! The node-backed implementation (subxt, reading at the latest finalized block, so a revocation
-//! counts from the next finalized block) is still to come: `TODO(issue 7): subxt`, see
-//! [`chain`]. Until then the binary runs with [`chain::UnavailableChain`]: uploads, envelopes
-//! and erasures work, releases answer 503. [`chain::FakeChain`] serves tests.
-//!
+//! The binary uses [`subxt_chain::SubxtChain`] on the node given by `--node` (default
+//! `ws://127.0.0.1:9944`; it must answer at start), reading at the latest finalized block, so a
+//! revocation counts from the next finalized block. The vault's account must be registered on
+//! chain as a provider (`HealthcareOrganization` or `Practitioner`) and hold funds for fees, or
+//! every release answers 503: see [`subxt_chain`]. [`chain::FakeChain`] serves tests.
+
 //! ## Security properties
 //! - Confidentiality does not rest on the vault: it stores only ciphertexts and envelopes that
 //!   clients sealed. The vault adds a second gate: it hands them out only when the chain
@@ -86,6 +93,7 @@ pub mod encoding;
 pub mod keys;
 pub mod server;
 pub mod store;
+pub mod subxt_chain;
 
 pub use server::{Config, Vault};
 

@@ -5,11 +5,11 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 use clap::Parser;
 use medchain_vault::{
 	auth::DEFAULT_MAX_CHALLENGES,
-	chain::UnavailableChain,
 	encoding::to_hex,
 	keys::VaultKey,
 	server::{DEFAULT_MAX_ENVELOPE_BYTES, DEFAULT_MAX_OBJECT_BYTES},
 	store::LocalDirStore,
+	subxt_chain::SubxtChain,
 	Config, Vault,
 };
 
@@ -21,7 +21,12 @@ struct Args {
 	#[arg(long, default_value = "127.0.0.1:8450")]
 	listen: SocketAddr,
 
-	/// Directory of the store and of the vault's key; created if missing.
+	/// The medchain node to ask (consent decisions, record pointers) and to write the access
+	/// logs to: a node you operate.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+
+	/// Directory of the store, of the vault's key and of its audit log; created if missing.
 	#[arg(long, default_value = "vault-data")]
 	data_dir: PathBuf,
 
@@ -55,12 +60,18 @@ async fn run(args: Args) -> Result<(), String> {
 		.map_err(|e| format!("cannot open the store in {}: {e}", args.data_dir.display()))?;
 	let key = VaultKey::load_or_create(&args.data_dir).map_err(|e| e.to_string())?;
 	eprintln!("medchain-vault: data in {}", args.data_dir.display());
-	eprintln!("medchain-vault: vault account (signs erasure receipts) {}", to_hex(&key.public()));
-	// TODO(issue 7): subxt. Until the chain client exists, releases answer 503.
 	eprintln!(
-		"medchain-vault: no chain client yet (issue 7): records and envelopes are not released"
+		"medchain-vault: vault account {} (signs erasure receipts and the access logs: it must \
+		 be a registered provider on chain, with funds for fees)",
+		to_hex(&key.public())
 	);
-	let vault = Vault::new(Arc::new(store), Arc::new(UnavailableChain), key, config);
+	let chain = SubxtChain::connect(&args.node, &key, &args.data_dir).await?;
+	let finalized = chain
+		.finalized_number()
+		.await
+		.map_err(|e| format!("the node at {} does not answer: {e}", args.node))?;
+	eprintln!("medchain-vault: node {} (finalized block #{finalized})", args.node);
+	let vault = Vault::new(Arc::new(store), Arc::new(chain), key, config);
 
 	let listener = tokio::net::TcpListener::bind(args.listen)
 		.await

@@ -364,7 +364,8 @@ async fn get_envelope(
 }
 
 /// Releases a sealed record or the caller's envelope of it, if the chain permits; logs the
-/// decision either way, and releases nothing it could not log.
+/// decision either way, and releases nothing it could not log. Whether the store holds the
+/// object or the envelope is told only to a permitted caller, after the log.
 async fn release(
 	vault: &Vault,
 	path: Result<Path<String>, PathRejection>,
@@ -387,22 +388,9 @@ async fn release(
 	if record.erased {
 		return Err(ApiError::not_found("record_erased", "this record is erased"));
 	}
-	let hash = record.content_hash;
-	if vault.store.object_meta(hash).await?.is_none() {
-		return Err(ApiError::not_found("unknown_object", "this vault does not hold this record"));
-	}
-	let envelope = match resource {
-		Resource::Record => None,
-		Resource::Envelope => {
-			Some(vault.store.get_envelope(hash, caller.account).await?.ok_or_else(|| {
-				ApiError::not_found(
-					"no_envelope",
-					"this vault holds no envelope of this record for you",
-				)
-			})?)
-		},
-	};
 
+	// The chain decides, and the decision is logged, before anything tells whether this vault
+	// holds the record or the caller's envelope: a refused caller learns nothing about the store.
 	let decision =
 		vault.chain.check_access(&record.subject, &caller.account, record_id, &purpose).await?;
 	let entry = AccessLogEntry {
@@ -425,19 +413,32 @@ async fn release(
 		));
 	}
 
-	let bytes =
-		match envelope {
-			Some(envelope) => envelope,
-			None => vault.store.get_object(hash).await?.ok_or_else(|| {
-				ApiError::not_found("unknown_object", "this record was just erased")
-			})?,
-		};
+	let hash = record.content_hash;
+	let bytes = match resource {
+		Resource::Record => vault.store.get_object(hash).await?,
+		Resource::Envelope => {
+			if vault.store.object_meta(hash).await?.is_none() {
+				return Err(unknown_object());
+			}
+			Some(vault.store.get_envelope(hash, caller.account).await?.ok_or_else(|| {
+				ApiError::not_found(
+					"no_envelope",
+					"this vault holds no envelope of this record for you",
+				)
+			})?)
+		},
+	}
+	.ok_or_else(unknown_object)?;
 	Ok((
 		no_store(),
 		[(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"))],
 		Body::from(bytes),
 	)
 		.into_response())
+}
+
+fn unknown_object() -> ApiError {
+	ApiError::not_found("unknown_object", "this vault does not hold this record")
 }
 
 /// Nothing here is to be cached by intermediaries or browsers.

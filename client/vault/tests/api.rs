@@ -93,11 +93,11 @@ fn envelope_uri(hash: &Hash, grantee: &AccountId) -> String {
 }
 
 fn record_uri(record: u64) -> String {
-	format!("/v1/records/{record}?purpose=TREAT")
+	format!("/v1/records/{record}?purpose=Treatment")
 }
 
 fn envelope_fetch_uri(record: u64) -> String {
-	format!("/v1/records/{record}/envelope?purpose=TREAT")
+	format!("/v1/records/{record}/envelope?purpose=Treatment")
 }
 
 /// A request as a client signs it; `account` is the header sent (normally the signer's).
@@ -203,7 +203,7 @@ async fn upload_and_fetch_with_permit() {
 		assert!(entry.permitted);
 		assert_eq!(entry.record_id, RECORD);
 		assert_eq!(entry.action, "Access");
-		assert_eq!(entry.purpose, "TREAT");
+		assert_eq!(entry.purpose, "Treatment");
 		assert_eq!(entry.category, "Summary");
 		assert_eq!(entry.at, NOW);
 	}
@@ -428,7 +428,7 @@ async fn hash_mismatch_and_bad_paths_are_refused() {
 		.assert_error(StatusCode::BAD_REQUEST, "bad_path");
 	assert_eq!(h.store.object_count(), 0);
 
-	h.call(&owner, "GET", "/v1/records/one?purpose=TREAT", b"")
+	h.call(&owner, "GET", "/v1/records/one?purpose=Treatment", b"")
 		.await
 		.assert_error(StatusCode::BAD_REQUEST, "bad_path");
 	h.call(&owner, "GET", "/v1/records/1", b"")
@@ -467,21 +467,59 @@ async fn unknown_and_erased_records_are_not_found() {
 		erased: false,
 	};
 	h.chain.add_record(2, elsewhere.clone());
+	h.chain.permit(doctor.account, 2);
 	h.call(&doctor, "GET", &record_uri(2), b"")
 		.await
 		.assert_error(StatusCode::NOT_FOUND, "unknown_object");
-	// An envelope the doctor does not have.
+	h.call(&doctor, "GET", &envelope_fetch_uri(2), b"")
+		.await
+		.assert_error(StatusCode::NOT_FOUND, "unknown_object");
+	// An envelope a permitted caller does not have.
+	let nurse = party();
 	elsewhere.content_hash = blake2_256(SEALED);
 	h.chain.add_record(3, elsewhere);
-	h.call(&party(), "GET", &envelope_fetch_uri(3), b"")
+	h.chain.permit(nurse.account, 3);
+	h.call(&nurse, "GET", &envelope_fetch_uri(3), b"")
 		.await
 		.assert_error(StatusCode::NOT_FOUND, "no_envelope");
+	let logged = h.chain.logged();
+	assert_eq!(logged.len(), 3, "decided and logged before the store was asked");
+	assert!(logged.iter().all(|(_, entry)| entry.permitted));
 
 	h.chain.erase_record(RECORD);
 	h.call(&doctor, "GET", &record_uri(RECORD), b"")
 		.await
 		.assert_error(StatusCode::NOT_FOUND, "record_erased");
-	assert!(h.chain.logged().is_empty(), "nothing was decided, nothing logged");
+	assert_eq!(h.chain.logged().len(), 3, "an unknown or erased record is not logged");
+}
+
+#[tokio::test]
+async fn a_refused_caller_learns_nothing_about_the_store() {
+	let h = harness();
+	let (patient, doctor, stranger) = (party(), party(), party());
+	h.setup(&patient, &patient, &doctor).await;
+	// Record 2 points at an object this vault does not hold.
+	h.chain.add_record(
+		2,
+		RecordInfo {
+			subject: patient.account,
+			custodian: [0; 32],
+			content_hash: blake2_256(b"held elsewhere"),
+			category: "Imaging".into(),
+			confidentiality: "Normal".into(),
+			created: 9,
+			erased: false,
+		},
+	);
+	// Held or not, envelope or not: the same refusal.
+	for uri in
+		[record_uri(RECORD), record_uri(2), envelope_fetch_uri(RECORD), envelope_fetch_uri(2)]
+	{
+		let answer = h.call(&stranger, "GET", &uri, b"").await;
+		answer.assert_error(StatusCode::FORBIDDEN, "access_denied");
+		assert_eq!(answer.error().message, "the chain refused access: NoMatchingConsent", "{uri}");
+	}
+	assert_eq!(h.chain.logged().len(), 4, "every refusal is logged");
 }
 
 #[tokio::test]
@@ -570,7 +608,7 @@ async fn chain_unreachable_releases_nothing() {
 	assert!(h.chain.logged().is_empty());
 
 	h.chain.set_log_fails(false);
-	h.chain.reject_purpose("TREAT");
+	h.chain.reject_purpose("Treatment");
 	h.call(&doctor, "GET", &record_uri(RECORD), b"")
 		.await
 		.assert_error(StatusCode::BAD_REQUEST, "bad_purpose");

@@ -1,0 +1,348 @@
+//! The `medchain` command line: argument definitions (clap), the shared context (keystore,
+//! identity, node, vault) and the dispatch to [`keys`], [`records`] and [`consent`].
+//!
+//! See the crate documentation, "The medchain command", for the commands, their output and
+//! their exit codes.
+
+use std::{
+	io::IsTerminal,
+	path::{Path, PathBuf},
+};
+
+use clap::{Parser, Subcommand};
+use zeroize::Zeroizing;
+
+use crate::{
+	chain::Chain,
+	keys::Identity,
+	keystore::Keystore,
+	vault_client::VaultClient,
+};
+
+pub mod args;
+pub mod consent;
+pub mod keys;
+pub mod output;
+pub mod records;
+
+pub use output::{render, render_error, CliError, ErrorKind, Output};
+
+/// The node used unless `--node` says otherwise.
+pub const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
+/// The vault used unless `--vault` says otherwise.
+pub const DEFAULT_VAULT: &str = "http://127.0.0.1:8450";
+/// The keystore used unless `--keystore` says otherwise, under the home directory.
+pub const DEFAULT_KEYSTORE: &str = ".medchain/keystore.json";
+/// The environment variable a passphrase is read from before prompting.
+pub const PASSPHRASE_ENV: &str = "MEDCHAIN_PASSPHRASE";
+
+/// medchain: keys, encrypted medical records in a vault, and consent on chain.
+#[derive(Debug, Parser)]
+#[command(name = "medchain", version, about, long_about = None)]
+pub struct Cli {
+	/// The medchain node's WebSocket RPC endpoint.
+	#[arg(long, global = true, value_name = "URL", default_value = DEFAULT_NODE)]
+	pub node: String,
+	/// The vault's base URL [default: http://127.0.0.1:8450; `records get` and `records share`
+	/// use the vault of the record's locator if not given].
+	#[arg(long, global = true, value_name = "URL")]
+	pub vault: Option<String>,
+	/// The keystore file [default: ~/.medchain/keystore.json].
+	#[arg(long, global = true, value_name = "PATH")]
+	pub keystore: Option<PathBuf>,
+	/// The keystore identity that signs [default: the only one in the keystore].
+	#[arg(long, global = true, value_name = "NAME")]
+	pub identity: Option<String>,
+	/// Print one JSON object per command on stdout.
+	#[arg(long, global = true)]
+	pub json: bool,
+	/// What to do.
+	#[command(subcommand)]
+	pub command: Command,
+}
+
+/// The command groups.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+	/// Identities in the keystore: create, import, list, show, pseudonyms.
+	#[command(subcommand)]
+	Keys(keys::KeysCommand),
+	/// Encrypted records: add to the vault and the chain, get, share.
+	#[command(subcommand)]
+	Records(records::RecordsCommand),
+	/// Consent on chain: grant, revoke, check, requests.
+	#[command(subcommand)]
+	Consent(consent::ConsentCommand),
+}
+
+impl Command {
+	/// The command's name in outputs, e.g. `"records add"`.
+	pub fn name(&self) -> &'static str {
+		match self {
+			Command::Keys(command) => command.name(),
+			Command::Records(command) => command.name(),
+			Command::Consent(command) => command.name(),
+		}
+	}
+}
+
+/// What every command may need: the global options, resolved lazily.
+pub struct Context {
+	node: String,
+	vault: Option<String>,
+	keystore: Option<PathBuf>,
+	identity: Option<String>,
+	json: bool,
+}
+
+impl Context {
+	/// The context of the global options of `cli`.
+	pub fn new(cli: &Cli) -> Self {
+		Self {
+			node: cli.node.clone(),
+			vault: cli.vault.clone(),
+			keystore: cli.keystore.clone(),
+			identity: cli.identity.clone(),
+			json: cli.json,
+		}
+	}
+
+	/// Whether the output is JSON (`--json`).
+	pub fn json(&self) -> bool {
+		self.json
+	}
+
+	/// The keystore file: `--keystore`, or `~/.medchain/keystore.json`.
+	pub fn keystore_path(&self) -> Result<PathBuf, CliError> {
+		if let Some(path) = &self.keystore {
+			return Ok(path.clone());
+		}
+		let home = std::env::var_os("HOME").filter(|home| !home.is_empty()).ok_or_else(|| {
+			CliError::usage("HOME is not set: name the keystore with --keystore <path>")
+		})?;
+		Ok(Path::new(&home).join(DEFAULT_KEYSTORE))
+	}
+
+	/// The keystore, read from disk.
+	pub fn keystore(&self) -> Result<Keystore, CliError> {
+		Ok(Keystore::open(self.keystore_path()?)?)
+	}
+
+	/// The name of the identity that signs: `--identity`, or the only one in the keystore.
+	pub fn identity_name(&self, keystore: &Keystore) -> Result<String, CliError> {
+		if let Some(name) = &self.identity {
+			return Ok(name.clone());
+		}
+		match keystore.list().as_slice() {
+			[only] => Ok(only.name.clone()),
+			[] => Err(CliError::new(
+				ErrorKind::Keystore,
+				format!(
+					"the keystore {} holds no identity: create one with `medchain keys new <name>`",
+					keystore.path().display()
+				),
+			)),
+			_ => Err(CliError::usage(
+				"the keystore holds several identities: choose one with --identity <name>",
+			)),
+		}
+	}
+
+	/// The signing identity, unlocked with the passphrase.
+	pub fn unlock(&self) -> Result<(String, Identity), CliError> {
+		let keystore = self.keystore()?;
+		let name = self.identity_name(&keystore)?;
+		let identity = unlock(&keystore, &name)?;
+		Ok((name, identity))
+	}
+
+	/// A connection to the node.
+	pub async fn chain(&self) -> Result<Chain, CliError> {
+		Chain::connect(&self.node)
+			.await
+			.map_err(|error| CliError::from(error).context(&format!("node {}", self.node)))
+	}
+
+	/// The vault of `--vault`, or `fallback` (e.g. the base URL of a record's locator), or the
+	/// default vault.
+	pub fn vault(&self, fallback: Option<String>) -> Result<VaultClient, CliError> {
+		let url = self.vault.clone().or(fallback).unwrap_or_else(|| DEFAULT_VAULT.to_owned());
+		Ok(VaultClient::new(&url)?)
+	}
+}
+
+/// Unlocks `name` in `keystore` with the passphrase.
+pub fn unlock(keystore: &Keystore, name: &str) -> Result<Identity, CliError> {
+	if !keystore.contains(name) {
+		return Err(crate::Error::UnknownIdentity(name.to_owned()).into());
+	}
+	let passphrase = passphrase(&format!("Passphrase of {name:?}: "), false)?;
+	Ok(keystore.unlock(name, &passphrase)?)
+}
+
+/// The passphrase: [`PASSPHRASE_ENV`] if set, else asked on the terminal without echo (twice if
+/// `confirm`).
+pub fn passphrase(prompt: &str, confirm: bool) -> Result<Zeroizing<String>, CliError> {
+	if let Some(value) = std::env::var_os(PASSPHRASE_ENV) {
+		let value = value.into_string().map_err(|_| {
+			CliError::new(ErrorKind::Keystore, format!("{PASSPHRASE_ENV} is not valid UTF-8"))
+		})?;
+		return Ok(Zeroizing::new(value));
+	}
+	if !std::io::stderr().is_terminal() && !std::io::stdin().is_terminal() {
+		return Err(CliError::new(
+			ErrorKind::Keystore,
+			format!("no passphrase: set {PASSPHRASE_ENV} or run in a terminal"),
+		));
+	}
+	let ask = |prompt: &str| {
+		rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|error| {
+			CliError::new(
+				ErrorKind::Keystore,
+				format!("the passphrase could not be read from the terminal ({error}); set {PASSPHRASE_ENV}"),
+			)
+		})
+	};
+	let first = ask(prompt)?;
+	if confirm {
+		let second = ask("Repeat the passphrase: ")?;
+		if *first != *second {
+			return Err(CliError::new(ErrorKind::Keystore, "the two passphrases differ"));
+		}
+	}
+	Ok(first)
+}
+
+/// Runs the command of `cli`.
+pub async fn run(cli: &Cli) -> Result<Output, CliError> {
+	let context = Context::new(cli);
+	match &cli.command {
+		Command::Keys(command) => keys::run(&context, command),
+		Command::Records(command) => records::run(&context, command).await,
+		Command::Consent(command) => consent::run(&context, command).await,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::CommandFactory;
+	use medchain_primitives::health::{Action, Confidentiality, PurposeOfUse, RecordCategory};
+
+	fn parse(line: &[&str]) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from(std::iter::once("medchain").chain(line.iter().copied()))
+	}
+
+	#[test]
+	fn the_command_definition_is_consistent() {
+		Cli::command().debug_assert();
+	}
+
+	#[test]
+	fn global_flags_have_defaults_and_go_anywhere() {
+		let cli = parse(&["keys", "list"]).unwrap();
+		assert_eq!(cli.node, DEFAULT_NODE);
+		assert_eq!(cli.vault, None);
+		assert!(!cli.json);
+		let cli = parse(&["keys", "list", "--json", "--keystore", "/tmp/k.json"]).unwrap();
+		assert!(cli.json);
+		assert_eq!(cli.keystore.as_deref(), Some(Path::new("/tmp/k.json")));
+		assert_eq!(cli.command.name(), "keys list");
+	}
+
+	#[test]
+	fn records_add_parses_codes_and_accounts() {
+		let cli = parse(&[
+			"--identity",
+			"alice",
+			"records",
+			"add",
+			"bundle.json",
+			"--patient",
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+			"--category",
+			"Observation",
+			"--confidentiality",
+			"restricted",
+		])
+		.unwrap();
+		let Command::Records(records::RecordsCommand::Add(add)) = cli.command else {
+			panic!("not records add")
+		};
+		assert_eq!(add.category, RecordCategory::Observation);
+		assert_eq!(add.confidentiality, Confidentiality::Restricted);
+		assert!(add.patient.is_some());
+		assert_eq!(add.custodian, None);
+		assert_eq!(cli.identity.as_deref(), Some("alice"));
+	}
+
+	#[test]
+	fn records_add_refuses_unknown_codes() {
+		let error = parse(&["records", "add", "f", "--category", "Blood", "--confidentiality", "Normal"])
+			.unwrap_err();
+		assert!(error.to_string().contains("Observation"), "{error}");
+	}
+
+	#[test]
+	fn records_get_defaults_and_purpose() {
+		let cli = parse(&["records", "get", "7", "--purpose", "Research", "--out", "o.json"]).unwrap();
+		let Command::Records(records::RecordsCommand::Get(get)) = cli.command else {
+			panic!("not records get")
+		};
+		assert_eq!(get.id, 7);
+		assert_eq!(get.purpose, PurposeOfUse::Research);
+		assert_eq!(get.out.as_deref(), Some(Path::new("o.json")));
+		assert!(parse(&["records", "get", "seven"]).is_err());
+	}
+
+	#[test]
+	fn consent_grant_takes_comma_lists() {
+		let cli = parse(&[
+			"consent",
+			"grant",
+			"--to",
+			"0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d",
+			"--actions",
+			"Use,Access",
+			"--purposes",
+			"Treatment",
+		])
+		.unwrap();
+		let Command::Consent(consent::ConsentCommand::Grant(grant)) = cli.command else {
+			panic!("not consent grant")
+		};
+		assert_eq!(grant.access.actions, vec![Action::Use, Action::Access]);
+		assert_eq!(grant.access.purposes, vec![PurposeOfUse::Treatment]);
+		assert_eq!(grant.access.ceiling, Confidentiality::Normal);
+		assert!(parse(&["consent", "grant", "--to", "0x01", "--actions", "Access", "--purposes", "Treatment"]).is_err());
+		assert!(parse(&["consent", "grant", "--to", "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d", "--purposes", "Treatment"]).is_err());
+	}
+
+	#[test]
+	fn consent_check_needs_both_parties() {
+		assert!(parse(&["consent", "check", "--patient", "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"]).is_err());
+		let cli = parse(&[
+			"consent",
+			"check",
+			"--patient",
+			"0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d",
+			"--accessor",
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+			"--record",
+			"3",
+		])
+		.unwrap();
+		let Command::Consent(consent::ConsentCommand::Check(check)) = cli.command else {
+			panic!("not consent check")
+		};
+		assert_eq!(check.action, Action::Access);
+		assert_eq!(check.purpose, PurposeOfUse::Treatment);
+		assert_eq!(check.record, Some(3));
+	}
+
+	#[test]
+	fn keys_new_word_counts() {
+		assert!(parse(&["keys", "new", "alice", "--words", "24"]).is_ok());
+		assert!(parse(&["keys", "new", "alice", "--words", "15"]).is_err());
+	}
+}
