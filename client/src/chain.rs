@@ -224,6 +224,21 @@ impl Call {
 	pub fn new(pallet: &'static str, name: &'static str, args: impl Encode) -> Self {
 		Self { pallet, name, args: EncodedArgs(args.encode()) }
 	}
+
+	/// The pallet's name, e.g. `"SupplyChain"`.
+	pub fn pallet(&self) -> &'static str {
+		self.pallet
+	}
+
+	/// The call's name, e.g. `"commission_lot"`.
+	pub fn name(&self) -> &'static str {
+		self.name
+	}
+
+	/// The SCALE-encoded arguments, as they go into the extrinsic after the call index.
+	pub fn encoded_args(&self) -> &[u8] {
+		&self.args.0
+	}
 }
 
 /// Arguments already SCALE encoded: written as they are.

@@ -74,6 +74,18 @@
 //! - `records share <id> --to <account> --x25519 <hex> [--purpose Treatment]`: the record's
 //!   owner at the vault re-seals the record key to another party's X25519 key and uploads the
 //!   envelope; the output says whether the chain permits that party's access now.
+//! - `records list [--patient <account>]`: the patient's records (runtime API
+//!   `MedicalRecordsApi_patient_records`, all pages) with status, hash and locator; without
+//!   `--patient`, the signer's.
+//! - `records erase <id>`: the parts of an erasure the signer may do, as the pallet allows: the
+//!   patient submits `MedicalRecords.request_erasure`; the owner of the object at the vault
+//!   (its uploader) deletes it (`DELETE /v1/objects/{hash}`) and checks the vault's signed
+//!   [`protocol::ErasureReceipt`] (signature, object, owner, and the key against the one the
+//!   vault publishes at `GET /v1/vault`); the custodian then submits
+//!   `MedicalRecords.confirm_erasure`, only once the object is deleted or absent. A patient who
+//!   uploaded and keeps their own record (the `records add` default) does all three. One
+//!   version per call: an amended record's earlier versions are erased one by one.
+//!   `records confirm-erasure <id>`: the custodian's part alone, after the patient's request.
 //! - `consent grant --to <account> --actions Access,Use --purposes Treatment [--ceiling Normal]
 //!   [--records 1,2 | --categories Observation] [--from BLOCK] [--until BLOCK] [--deny]`,
 //!   `consent revoke <id>`, `consent check --patient <a> --accessor <b> [--action Access]
@@ -83,6 +95,39 @@
 //!   `consent requests [--patient <a>]`, `consent approve <id>`, `consent deny <id>`. Consent
 //!   and request ids are found afterwards through `ConsentApi_patient_consents` and
 //!   `ConsentApi_patient_requests`.
+//! - `supply …`, the drug supply chain (pallet `SupplyChain`), built on
+//!   `medchain_primitives::supply` (serial tree, GS1 check digits,
+//!   [`ExpiryDate`](medchain_primitives::supply::ExpiryDate), call and runtime-API types). A
+//!   lot's serials file holds one serial per line in the lot's order (blank lines ignored, 1 to
+//!   20 GS1 characters each, no duplicates); only its `serials_root` and count go on chain, a
+//!   pack's serial only as its `serial_hash`. Event documents are given as `--document <file>` (its
+//!   BLAKE2-256 goes on chain) or `--document-hash <0x…>`, else a zero hash.
+//!   - `supply product register --gtin <GTIN> --kind Drug|Vaccine|Biologic|Device
+//!     [--lookup-url URL] [--national-code CODE] [--temperature MIN,MAX (°C)] [--unit-tracked]`
+//!     (manufacturers; GTIN-8/12/13/14 with a valid check digit, padded to 14).
+//!   - `supply lot commission --gtin <GTIN> --lot <LOT> --expiry YYMMDD --serials <file>
+//!     [--dry-run]`: prints the root and count, submits `commission_lot` (unless `--dry-run`,
+//!     which needs no identity or node) and checks the chain's lot (`SupplyChainApi_lot`) has
+//!     that root and count.
+//!   - `supply ship --to <account> --items sscc:<SSCC>,lot:<GTIN>:<LOT>:<N>,unit:<GTIN>:<SERIAL>
+//!     (--documents TI,TH,TS | --documents-hash 0x…,0x…,0x…)`: `propose_transfer` with the
+//!     DSCSA documents' hashes; the transfer id is found afterwards among the receiver's
+//!     `SupplyChainApi_incoming_transfers`. `supply accept <transfer id>`.
+//!   - `supply dispense (--datamatrix <element string> | --gtin … --serial … --lot … --expiry
+//!     YYMMDD) --serials <file>`: verifies the pack first (exit 6 and nothing submitted unless
+//!     Verified), then `decommission(pack, Supplied)` with the Merkle proof from the file
+//!     (dispensers only), and reports the verification afterwards.
+//!   - `supply recall --gtin <GTIN> --lots A,B` (owner or regulator); `supply flag-suspect
+//!     [--lot <GTIN>:<LOT>]… [--container <SSCC>]… [--pack <GTIN>:<LOT>:<SERIAL> | <element
+//!     string>]… [--serials <file>]` (quarantine; the document is the report).
+//!   - `supply verify <element string> --serials <file>` (no identity): parses the GS1 element
+//!     string, AIs (01) GTIN, (21) serial, (10) lot, (17) expiry YYMMDD (also 02, 11-16, 22,
+//!     710-715, ignored), either human-readable `(01)…(17)…(10)…(21)…` or raw with GS after
+//!     each variable-length field that is not last (the byte 0x1D, `<GS>` or `\x1d`; a leading
+//!     `]d2` and FNC1 are ignored; fixed-length fields need no GS), then asks
+//!     `SupplyChainApi_verify_unit` and prints the answer in words. A serial missing from the
+//!     file is sent with another pack's proof (the chain answers UnknownSerial). Exit 0 if
+//!     Verified, 6 otherwise; a bad GTIN check digit is refused before (exit 2).
 //!
 //! Accounts are SS58 (prefix 42) or `0x` hex; codes are the chain's variant names
 //! (case-insensitive). With `--json` every command prints one JSON object on one line,
@@ -90,7 +135,8 @@
 //! {"kind", "message", "exit_code"}}`; without it, lines for people on stdout and errors on
 //! stderr. Exit codes ([`cli::output`]): 0 done, 1 other failure, 2 bad arguments, 3 keystore
 //! (unknown identity, wrong passphrase), 4 vault unreachable or refusing, 5 chain unreachable
-//! or transaction failed, 6 access denied (also `consent check` answering Deny), 7 integrity
+//! or transaction failed, 6 access denied (also `consent check` answering Deny, `supply verify`
+//! answering anything but Verified, `supply dispense` refusing an unverified pack), 7 integrity
 //! (hash mismatch, envelope or record not opening), 8 local file error.
 //!
 //! ## Erasure

@@ -11,6 +11,7 @@
 //!
 //! ## Paths
 //! - `GET /v1/challenge`: a fresh [`Challenge`].
+//! - `GET /v1/vault`: the vault's public key ([`VaultInfo`]), which signs its erasure receipts.
 //! - `PUT /v1/objects/{hash}`: upload a sealed record; `{hash}` is the BLAKE2-256 hash of the
 //!   body (`0x` hex), which is also the content hash registered on chain. The uploader owns it.
 //! - `PUT /v1/objects/{hash}/envelopes/{grantee}`: the owner stores a key envelope for
@@ -111,6 +112,32 @@ pub struct ErasureReceipt {
 	pub signature: String,
 }
 
+/// What `GET /v1/vault` answers: the vault's public key, which signs its erasure receipts and
+/// is its account on chain (it writes the access logs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultInfo {
+	/// The vault's sr25519 public key (its account), `0x` hex.
+	pub public_key: String,
+}
+
+/// Checks an erasure receipt: the signature, by the vault key it names, over what it states.
+/// Returns that key, for the caller to compare with the vault it expected.
+pub fn verify_receipt(receipt: &ErasureReceipt) -> Option<[u8; 32]> {
+	fn bytes<const N: usize>(text: &str) -> Option<[u8; N]> {
+		let mut out = [0u8; N];
+		hex::decode_to_slice(text.strip_prefix("0x")?, &mut out).ok()?;
+		Some(out)
+	}
+	let object = bytes::<32>(&receipt.object)?;
+	let owner = bytes::<32>(&receipt.owner)?;
+	let vault = bytes::<32>(&receipt.vault)?;
+	let signature = schnorrkel::Signature::from_bytes(&bytes::<64>(&receipt.signature)?).ok()?;
+	let public = schnorrkel::PublicKey::from_bytes(&vault).ok()?;
+	let message = receipt_message(&object, &owner, receipt.erased_at);
+	public.verify_simple(SIGNING_CONTEXT, &message, &signature).ok()?;
+	Some(vault)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -132,5 +159,25 @@ mod tests {
 		let receipt = receipt_message(&[1; 32], &[2; 32], 7);
 		assert_ne!(receipt, receipt_message(&[1; 32], &[2; 32], 8));
 		assert_ne!(receipt, receipt_message(&[2; 32], &[1; 32], 7));
+	}
+
+	#[test]
+	fn receipts_verify_with_the_key_they_name() {
+		use schnorrkel::{ExpansionMode, MiniSecretKey};
+		let keypair = MiniSecretKey::from_bytes(&[9; 32]).unwrap().expand_to_keypair(ExpansionMode::Ed25519);
+		let hex = |bytes: &[u8]| format!("0x{}", hex::encode(bytes));
+		let signature = keypair.sign_simple(SIGNING_CONTEXT, &receipt_message(&[1; 32], &[2; 32], 5));
+		let receipt = ErasureReceipt {
+			object: hex(&[1; 32]),
+			owner: hex(&[2; 32]),
+			erased_at: 5,
+			vault: hex(&keypair.public.to_bytes()),
+			signature: hex(&signature.to_bytes()),
+		};
+		assert_eq!(verify_receipt(&receipt), Some(keypair.public.to_bytes()));
+		assert_eq!(verify_receipt(&ErasureReceipt { erased_at: 6, ..receipt.clone() }), None);
+		assert_eq!(verify_receipt(&ErasureReceipt { object: hex(&[3; 32]), ..receipt.clone() }), None);
+		let other = MiniSecretKey::from_bytes(&[8; 32]).unwrap().expand_to_keypair(ExpansionMode::Ed25519);
+		assert_eq!(verify_receipt(&ErasureReceipt { vault: hex(&other.public.to_bytes()), ..receipt }), None);
 	}
 }

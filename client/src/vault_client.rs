@@ -219,6 +219,15 @@ impl VaultClient {
 		Ok(body.to_vec())
 	}
 
+	/// The vault's public key (`GET /v1/vault`), which signs its erasure receipts.
+	pub async fn vault_key(&self) -> Result<[u8; 32], VaultError> {
+		let (_, body) = self.send(Method::GET, "/v1/vault", Bytes::new(), None).await?;
+		let info: crate::protocol::VaultInfo = serde_json::from_slice(&body)
+			.map_err(|error| VaultError::BadAnswer(format!("vault info: {error}")))?;
+		from_hex32(&info.public_key)
+			.ok_or_else(|| VaultError::BadAnswer("the vault key is not 0x hex of 32 bytes".into()))
+	}
+
 	/// Erases the object `hash` and its envelopes (owner only); the vault's signed receipt.
 	pub async fn delete_object(
 		&self,

@@ -5,7 +5,8 @@
 //
 // Starts one node on free local ports, runs the suites in order (default: all), and stops the
 // node. The `stats` suite makes its proofs with the `medchain-crypto` tool, found beside the
-// node binary (`cargo build --release -p medchain-crypto --features cli`). Any failure exits non-zero with the reason and the node's last log lines.
+// node binary (`cargo build --release -p medchain-crypto --features cli`); the `client` suite
+// runs `medchain` and `medchain-vault`, also found there. Any failure exits non-zero with the reason and the node's last log lines.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { connect, log, startNode, withTimeout } from './lib.mjs';
 
-const SUITES = ['foundation', 'records', 'consent', 'supply', 'stats'];
+const SUITES = ['foundation', 'records', 'consent', 'supply', 'stats', 'client'];
 const [binary, ...selected] = process.argv.slice(2);
 const OVERALL_TIMEOUT_MS = 900_000;
 
@@ -36,10 +37,16 @@ async function main() {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const tool = join(dirname(binary), 'medchain-crypto');
     const cryptoTool = existsSync(tool) ? tool : undefined;
+    // The `client` suite drives the `medchain` command and a `medchain-vault` (built with
+    // `cargo build --release -p medchain-client -p medchain-vault`), also beside the node binary.
+    const beside = (name) => (existsSync(join(dirname(binary), name)) ? join(dirname(binary), name) : undefined);
+    const medchain = beside('medchain');
+    const vaultBinary = beside('medchain-vault');
+    const nodeUrl = `ws://127.0.0.1:${node.rpcPort}`;
     for (const name of selected.length ? selected : SUITES) {
       log(`suite ${name}`);
       const suite = await import(`./${name}.mjs`);
-      await suite.run(api, { warnings, keyring, cryptoTool });
+      await suite.run(api, { warnings, keyring, cryptoTool, medchain, vaultBinary, nodeUrl });
       log(`suite ${name}: PASS`);
     }
   } finally {

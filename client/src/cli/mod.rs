@@ -24,6 +24,7 @@ pub mod consent;
 pub mod keys;
 pub mod output;
 pub mod records;
+pub mod supply;
 
 pub use output::{render, render_error, CliError, ErrorKind, Output};
 
@@ -73,6 +74,9 @@ pub enum Command {
 	/// Consent on chain: grant, revoke, check, requests.
 	#[command(subcommand)]
 	Consent(consent::ConsentCommand),
+	/// The drug supply chain: products, lots, transfers, dispensing, recalls, verification.
+	#[command(subcommand)]
+	Supply(supply::SupplyCommand),
 }
 
 impl Command {
@@ -82,6 +86,7 @@ impl Command {
 			Command::Keys(command) => command.name(),
 			Command::Records(command) => command.name(),
 			Command::Consent(command) => command.name(),
+			Command::Supply(command) => command.name(),
 		}
 	}
 }
@@ -220,6 +225,7 @@ pub async fn run(cli: &Cli) -> Result<Output, CliError> {
 		Command::Keys(command) => keys::run(&context, command),
 		Command::Records(command) => records::run(&context, command).await,
 		Command::Consent(command) => consent::run(&context, command).await,
+		Command::Supply(command) => supply::run(&context, command).await,
 	}
 }
 

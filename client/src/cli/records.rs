@@ -6,7 +6,10 @@ use clap::{Args, Subcommand};
 use codec::Encode;
 use medchain_primitives::{
 	consent::AccessQuery,
-	health::{Action, Confidentiality, MedicalRecord, PurposeOfUse, RecordCategory, RecordId},
+	health::{
+		Action, Confidentiality, MedicalRecord, PurposeOfUse, RecordCategory, RecordId,
+		RecordStatus,
+	},
 };
 use serde_json::json;
 use sp_core::ConstU32;
@@ -19,7 +22,8 @@ use crate::{
 	chain::{Call, Chain},
 	envelope::{open_key, open_record, seal_key, seal_record, verify_hash, ContentHash},
 	keys::AccountId,
-	vault_client::base_from_locator,
+	protocol::{verify_receipt, ErasureReceipt},
+	vault_client::{base_from_locator, VaultError},
 };
 
 /// The runtime's longest record locator, in bytes (`MAX_LOCATOR_LEN` in
@@ -43,6 +47,30 @@ pub enum RecordsCommand {
 	/// Give another party a key envelope of a record you uploaded (the vault still releases it
 	/// only if the chain's consent check permits them).
 	Share(ShareArgs),
+	/// List a patient's records from the chain (runtime API).
+	List(ListArgs),
+	/// Erase a record, doing the parts the signer may: the patient requests erasure on chain,
+	/// the vault object's owner deletes it (the vault's signed receipt is checked), the
+	/// custodian confirms on chain.
+	Erase(EraseArgs),
+	/// As the custodian of a record whose erasure the patient requested: delete it in the vault
+	/// (if you own the object there) and confirm the erasure on chain.
+	ConfirmErasure(EraseArgs),
+}
+
+/// `records list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+	/// The patient (SS58 or 0x hex) [default: the signing identity].
+	#[arg(long, value_parser = parse_account)]
+	pub patient: Option<AccountId>,
+}
+
+/// `records erase` and `records confirm-erasure`.
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+	/// The chain's record id (one version: erase each version of an amended record).
+	pub id: RecordId,
 }
 
 /// `records add`.
@@ -104,6 +132,9 @@ impl RecordsCommand {
 			RecordsCommand::Add(_) => "records add",
 			RecordsCommand::Get(_) => "records get",
 			RecordsCommand::Share(_) => "records share",
+			RecordsCommand::List(_) => "records list",
+			RecordsCommand::Erase(_) => "records erase",
+			RecordsCommand::ConfirmErasure(_) => "records confirm-erasure",
 		}
 	}
 }
@@ -114,6 +145,9 @@ pub async fn run(context: &Context, command: &RecordsCommand) -> Result<Output, 
 		RecordsCommand::Add(args) => add(context, args).await,
 		RecordsCommand::Get(args) => get(context, args).await,
 		RecordsCommand::Share(args) => share(context, args).await,
+		RecordsCommand::List(args) => list(context, args).await,
+		RecordsCommand::Erase(args) => erase(context, args.id, true).await,
+		RecordsCommand::ConfirmErasure(args) => erase(context, args.id, false).await,
 	}
 }
 
@@ -296,6 +330,253 @@ async fn share(context: &Context, args: &ShareArgs) -> Result<Output, CliError> 
 	))
 }
 
+async fn list(context: &Context, args: &ListArgs) -> Result<Output, CliError> {
+	let patient = match args.patient {
+		Some(patient) => patient,
+		None => context.unlock()?.1.account_id(),
+	};
+	let chain = context.chain().await?;
+	let records = patient_records(&chain, &patient).await?;
+	let mut text = format!("records of {} ({}):\n", ss58(&patient), records.len());
+	for (id, record) in &records {
+		text.push_str(&format!(
+			"{id:>6}  {:<14} {:<10} {:<14} v{} {}\n",
+			format!("{:?}", record.status),
+			format!("{:?}", record.category),
+			format!("{:?}", record.confidentiality),
+			record.version,
+			record.content_hash.map_or_else(|| "-".to_owned(), |hash| hex0x(&hash.0)),
+		));
+	}
+	Ok(Output::new(
+		json!({
+			"patient": ss58(&patient),
+			"records": records.iter().map(|(id, record)| record_json(*id, record)).collect::<Vec<_>>(),
+		}),
+		text,
+	))
+}
+
+/// A record as JSON.
+pub fn record_json(id: RecordId, record: &Record) -> serde_json::Value {
+	json!({
+		"record_id": id,
+		"status": format!("{:?}", record.status),
+		"patient": ss58(&record.subject),
+		"author": ss58(&record.author),
+		"custodian": ss58(&record.custodian),
+		"category": format!("{:?}", record.category),
+		"confidentiality": format!("{:?}", record.confidentiality),
+		"content_hash": record.content_hash.map(|hash| hex0x(&hash.0)),
+		"locator": String::from_utf8_lossy(&record.locator),
+		"key_epoch": record.key_epoch,
+		"version": record.version,
+		"replaces": record.replaces,
+		"created": record.created,
+		"deposit": record.deposit.to_string(),
+	})
+}
+
+/// What the signer may do in an erasure, from the record and who they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErasurePlan {
+	/// Submit `request_erasure` (the patient, not yet requested).
+	pub request: bool,
+	/// Submit `confirm_erasure` after the vault deletion (the custodian).
+	pub confirm: bool,
+}
+
+/// The steps of an erasure `me` may take on `record`; `request` is false for
+/// `confirm-erasure` (custodian only). An error says why they may do nothing.
+pub fn erasure_plan(record: &Record, me: &AccountId, request: bool) -> Result<ErasurePlan, CliError> {
+	let patient = &record.subject == me;
+	let custodian = &record.custodian == me;
+	if record.status == RecordStatus::Erased {
+		return Err(CliError::new(ErrorKind::Failure, "the record is already erased"));
+	}
+	let requested = record.status.is_erasure_requested();
+	let plan = ErasurePlan { request: request && patient && !requested, confirm: custodian };
+	if !custodian {
+		if !request {
+			return Err(CliError::new(
+				ErrorKind::Usage,
+				format!("only the record's custodian {} confirms its erasure", ss58(&record.custodian)),
+			));
+		}
+		if !patient {
+			return Err(CliError::new(
+				ErrorKind::Usage,
+				format!(
+					"only the patient {} requests the erasure, and its custodian {} confirms it",
+					ss58(&record.subject),
+					ss58(&record.custodian)
+				),
+			));
+		}
+		if requested {
+			return Err(CliError::new(
+				ErrorKind::Failure,
+				format!("erasure already requested: its custodian {} must confirm it", ss58(&record.custodian)),
+			));
+		}
+	} else if !requested && !plan.request {
+		return Err(CliError::new(
+			ErrorKind::Failure,
+			format!("the patient {} has not requested erasure", ss58(&record.subject)),
+		));
+	}
+	Ok(plan)
+}
+
+/// The receipt checked: the vault's signature, for the object `hash` and the owner `me`; and
+/// the vault key it names against `expected`, the key the vault publishes (if it does).
+pub fn check_receipt(
+	receipt: &ErasureReceipt,
+	hash: &ContentHash,
+	me: &AccountId,
+	expected: Option<&[u8; 32]>,
+) -> Result<[u8; 32], CliError> {
+	let bad = |why: &str| CliError::new(ErrorKind::Integrity, format!("the vault's erasure receipt {why}"));
+	let signer = verify_receipt(receipt).ok_or_else(|| bad("has no valid signature"))?;
+	if receipt.object != hex0x(hash) {
+		return Err(bad(&format!("names another object ({})", receipt.object)));
+	}
+	if receipt.owner != hex0x(me) {
+		return Err(bad(&format!("names another owner ({})", receipt.owner)));
+	}
+	if let Some(expected) = expected {
+		if &signer != expected {
+			return Err(bad(&format!("is signed by {} and not by the vault's key {}", hex0x(&signer), hex0x(expected))));
+		}
+	}
+	Ok(signer)
+}
+
+async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output, CliError> {
+	let (_, identity) = context.unlock()?;
+	let me = identity.account_id();
+	let signer = identity.keypair();
+	let chain = context.chain().await?;
+	let record = fetch_record(&chain, id).await?;
+	let plan = erasure_plan(&record, &me, request)?;
+	let hash = record.content_hash.map(|hash| hash.0);
+	let locator = String::from_utf8_lossy(&record.locator).into_owned();
+
+	if plan.request {
+		chain
+			.submit(&Call::new("MedicalRecords", "request_erasure", (id,)), signer)
+			.await
+			.map_err(|e| CliError::from(e).context("request_erasure"))?;
+	}
+
+	// The vault: only the object's owner may delete it.
+	let mut vault_outcome = json!(null);
+	let mut deleted_or_gone = false;
+	let mut lines = Vec::new();
+	if plan.request {
+		lines.push(format!("erasure of record {id} requested on chain"));
+	}
+	if let Some(hash) = hash {
+		let vault = context.vault(base_from_locator(&locator))?;
+		match vault.delete_object(signer, &hash).await {
+			Ok(receipt) => {
+				let published = match vault.vault_key().await {
+					Ok(key) => Some(key),
+					Err(VaultError::Refused { status: 404, .. }) => None,
+					Err(error) => return Err(CliError::from(error).context("the vault's key")),
+				};
+				let signer_key = check_receipt(&receipt, &hash, &me, published.as_ref())?;
+				deleted_or_gone = true;
+				lines.push(format!(
+					"vault {} erased object {} (receipt signed by {}, {})",
+					vault.base_url(),
+					hex0x(&hash),
+					hex0x(&signer_key),
+					if published.is_some() { "the vault's published key" } else { "a key the vault does not publish" }
+				));
+				vault_outcome = json!({
+					"deleted": true,
+					"vault": vault.base_url(),
+					"receipt": receipt,
+					"receipt_verified": true,
+					"receipt_key_is_vault_key": published.is_some(),
+				});
+			},
+			Err(VaultError::Refused { status: 404, code, .. }) => {
+				deleted_or_gone = true;
+				lines.push(format!("the vault {} does not hold object {} ({code})", vault.base_url(), hex0x(&hash)));
+				vault_outcome = json!({ "deleted": false, "vault": vault.base_url(), "absent": true, "code": code });
+			},
+			Err(VaultError::Refused { status: 403, code, .. }) => {
+				lines.push(format!("not deleted in the vault {}: you do not own the object ({code})", vault.base_url()));
+				vault_outcome = json!({ "deleted": false, "vault": vault.base_url(), "not_owner": true, "code": code });
+			},
+			Err(error) => {
+				let error = CliError::from(error).context("deletion in the vault");
+				if plan.request {
+					return Err(error.context("erasure requested on chain, but"));
+				}
+				return Err(error);
+			},
+		}
+	}
+
+	let mut confirmed = false;
+	if plan.confirm {
+		if !deleted_or_gone {
+			return Err(CliError::new(
+				ErrorKind::Vault,
+				format!(
+					"not confirmed on chain: the object was not deleted in the vault (you are the custodian but not its owner there){}",
+					if plan.request { "; erasure is requested on chain" } else { "" }
+				),
+			));
+		}
+		chain
+			.submit(&Call::new("MedicalRecords", "confirm_erasure", (id,)), signer)
+			.await
+			.map_err(|e| CliError::from(e).context("confirm_erasure"))?;
+		confirmed = true;
+		lines.push(format!("erasure of record {id} confirmed on chain"));
+	} else {
+		lines.push(format!("the custodian {} must confirm the erasure on chain", ss58(&record.custodian)));
+	}
+	let after = fetch_record(&chain, id).await?;
+	lines.push(format!("status: {:?}", after.status));
+	Ok(Output::new(
+		json!({
+			"record_id": id,
+			"requested": plan.request,
+			"vault": vault_outcome,
+			"confirmed": confirmed,
+			"status": format!("{:?}", after.status),
+			"content_hash": after.content_hash.map(|hash| hex0x(&hash.0)),
+			"custodian": ss58(&record.custodian),
+		}),
+		lines.join("\n") + "\n",
+	))
+}
+
+/// All records of `patient` (runtime API `MedicalRecordsApi_patient_records`, paged).
+pub async fn patient_records(chain: &Chain, patient: &AccountId) -> Result<Vec<(RecordId, Record)>, CliError> {
+	let mut after: Option<RecordId> = None;
+	let mut all = Vec::new();
+	loop {
+		let page: Vec<(RecordId, Record)> = chain
+			.runtime_call("MedicalRecordsApi_patient_records", &(patient, after, PAGE).encode())
+			.await?;
+		let Some((last, _)) = page.last() else { break };
+		let last = *last;
+		let full = page.len() >= PAGE as usize;
+		all.extend(page);
+		if !full || after == Some(last) {
+			break;
+		}
+		after = Some(last);
+	}
+	Ok(all)
+}
+
 /// The chain's record `id`.
 pub async fn fetch_record(chain: &Chain, id: RecordId) -> Result<Record, CliError> {
 	chain
@@ -374,6 +655,75 @@ mod tests {
 		)
 			.encode();
 		assert_eq!(encoded, expected);
+	}
+
+	fn record(subject: u8, custodian: u8, status: RecordStatus) -> Record {
+		Record {
+			subject: [subject; 32],
+			author: [subject; 32],
+			custodian: [custodian; 32],
+			category: RecordCategory::Observation,
+			confidentiality: Confidentiality::Normal,
+			content_hash: Some(sp_core::H256([7; 32])),
+			locator: Default::default(),
+			key_epoch: 0,
+			version: 1,
+			replaces: None,
+			status,
+			created: 1,
+			depositor: [subject; 32],
+			deposit: 0,
+		}
+	}
+
+	#[test]
+	fn erasure_plans_follow_the_pallet_roles() {
+		let plan = |r: &Record, me: u8, request: bool| erasure_plan(r, &[me; 32], request);
+		// Patient who is also the custodian: both steps.
+		let own = record(1, 1, RecordStatus::Current);
+		assert_eq!(plan(&own, 1, true).unwrap(), ErasurePlan { request: true, confirm: true });
+		// Patient with another custodian: request only.
+		let kept = record(1, 2, RecordStatus::Current);
+		assert_eq!(plan(&kept, 1, true).unwrap(), ErasurePlan { request: true, confirm: false });
+		// The custodian before the request: nothing to confirm.
+		assert!(plan(&kept, 2, true).is_err());
+		assert!(plan(&kept, 2, false).is_err());
+		// After the request: the custodian confirms, the patient may not request again.
+		let pending = record(1, 2, RecordStatus::ErasurePending);
+		assert_eq!(plan(&pending, 2, false).unwrap(), ErasurePlan { request: false, confirm: true });
+		assert_eq!(plan(&pending, 2, true).unwrap(), ErasurePlan { request: false, confirm: true });
+		assert!(plan(&pending, 1, true).is_err());
+		assert_eq!(plan(&pending, 1, false).unwrap_err().kind, ErrorKind::Usage);
+		// A third party, and an erased record.
+		assert_eq!(plan(&kept, 3, true).unwrap_err().kind, ErrorKind::Usage);
+		assert!(plan(&record(1, 1, RecordStatus::Erased), 1, true).is_err());
+		// Superseded versions are erased too.
+		assert!(plan(&record(1, 1, RecordStatus::Superseded), 1, true).unwrap().request);
+	}
+
+	#[test]
+	fn receipts_are_checked_for_object_owner_and_key() {
+		use schnorrkel::{ExpansionMode, MiniSecretKey};
+		let vault = MiniSecretKey::from_bytes(&[5; 32]).unwrap().expand_to_keypair(ExpansionMode::Ed25519);
+		let (hash, me) = ([1u8; 32], [2u8; 32]);
+		let signature = vault.sign_simple(
+			crate::protocol::SIGNING_CONTEXT,
+			&crate::protocol::receipt_message(&hash, &me, 9),
+		);
+		let receipt = ErasureReceipt {
+			object: hex0x(&hash),
+			owner: hex0x(&me),
+			erased_at: 9,
+			vault: hex0x(&vault.public.to_bytes()),
+			signature: hex0x(&signature.to_bytes()),
+		};
+		let key = vault.public.to_bytes();
+		assert_eq!(check_receipt(&receipt, &hash, &me, Some(&key)).unwrap(), key);
+		assert_eq!(check_receipt(&receipt, &hash, &me, None).unwrap(), key);
+		assert_eq!(check_receipt(&receipt, &hash, &me, Some(&[3; 32])).unwrap_err().kind, ErrorKind::Integrity);
+		assert!(check_receipt(&receipt, &[9; 32], &me, None).is_err());
+		assert!(check_receipt(&receipt, &hash, &[9; 32], None).is_err());
+		assert!(check_receipt(&ErasureReceipt { erased_at: 10, ..receipt }, &hash, &me, None).is_err());
 	}
 
 	/// `MultiAddress::<AccountId32, ()>::Id` encodes as index 0 then the 32 bytes.

@@ -12,6 +12,7 @@
 //! | method and path | who | answer |
 //! | --- | --- | --- |
 //! | `GET /v1/challenge` | anyone | 200 [`Challenge`](medchain_client::protocol::Challenge) JSON |
+//! | `GET /v1/vault` | anyone | 200 [`VaultInfo`](medchain_client::protocol::VaultInfo) JSON: the vault's public key (its account, the key of its receipts) |
 //! | `PUT /v1/objects/{hash}` | any signed caller, who becomes the owner | 201 stored, 200 already stored by the same owner, 409 stored by another, 400 `hash_mismatch`, 413 `too_large` |
 //! | `PUT /v1/objects/{hash}/envelopes/{grantee}` | the owner | 201 new, 200 replaced, 403 `not_owner`, 404 `unknown_object` |
 //! | `GET /v1/records/{record_id}?purpose=P` | whom the chain permits | 200 the sealed record (`application/octet-stream`), 403 `access_denied` with the chain's reason, 404 `unknown_object` (to a permitted caller only) |

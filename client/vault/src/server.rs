@@ -93,6 +93,7 @@ impl Vault {
 	pub fn router(self) -> Router {
 		Router::new()
 			.route("/v1/challenge", get(challenge))
+			.route("/v1/vault", get(vault_info))
 			.route("/v1/objects/{hash}", put(put_object).delete(delete_object))
 			.route("/v1/objects/{hash}/envelopes/{grantee}", put(put_envelope))
 			.route("/v1/records/{record_id}", get(get_record))
@@ -275,6 +276,12 @@ fn purpose(query: Result<Query<PurposeQuery>, QueryRejection>) -> Result<String,
 async fn challenge(State(vault): Shared) -> Result<Response, ApiError> {
 	let challenge = vault.challenges.issue(vault.clock.now())?;
 	Ok((no_store(), Json(challenge)).into_response())
+}
+
+/// `GET /v1/vault`: the vault's public key (its account; it signs the erasure receipts).
+async fn vault_info(State(vault): Shared) -> Response {
+	Json(medchain_client::protocol::VaultInfo { public_key: crate::encoding::to_hex(&vault.key.public()) })
+		.into_response()
 }
 
 /// `PUT /v1/objects/{hash}`.

@@ -568,6 +568,12 @@ async fn erasure_by_owner_only_with_a_verifiable_receipt() {
 	assert_eq!(receipt.erased_at, NOW + 5);
 	assert_eq!(receipt.vault, to_hex(&h.vault));
 	assert_eq!(verify_receipt(&receipt), Some(h.vault), "signed by this vault");
+	assert_eq!(protocol::verify_receipt(&receipt), Some(h.vault), "the client's check agrees");
+	// The vault publishes the key of its receipts, without authentication.
+	let info = h.send(Request::get("/v1/vault").body(Body::empty()).unwrap()).await;
+	assert_eq!(info.status, StatusCode::OK);
+	let info: protocol::VaultInfo = serde_json::from_slice(&info.body).unwrap();
+	assert_eq!(info.public_key, to_hex(&h.vault));
 	// Checked by hand too, as a custodian's tooling would.
 	let public = schnorrkel::PublicKey::from_bytes(&h.vault).unwrap();
 	let signature =

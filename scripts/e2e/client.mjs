@@ -1,0 +1,234 @@
+// Issue 7: the `medchain` command and the `medchain-vault` service on a dev node, end to end.
+//
+// A vault runs against the node (its account registered as a provider by sudo and funded); a
+// patient, a provider and a third party are identities made with `medchain keys new` in a
+// temporary keystore. The patient adds a FHIR file (sealed, uploaded, registered on chain); the
+// provider (registered as a practitioner with the X25519 key from `medchain keys show`) asks for
+// access, the patient approves and shares the record key; the provider fetches the record and
+// gets the original bytes; a third party is refused and the refusal is in the patient's access
+// log on chain; after the patient revokes, the provider is refused; the patient erases the
+// record: the vault no longer holds it and the chain keeps only a tombstone.
+//
+// Needs `medchain` and `medchain-vault` beside the node binary
+// (`cargo build --release -p medchain-client -p medchain-vault`).
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { UNIT, freePort, log, submit, withTimeout } from './lib.mjs';
+
+const PASSPHRASE = 'e2e passphrase, not secret';
+
+/// Starts the vault; resolves once it answers `GET /v1/vault`, with its account.
+async function startVault(binary, nodeUrl, dataDir) {
+  const port = await freePort();
+  const args = ['--node', nodeUrl, '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`];
+  log(`starting ${binary} ${args.join(' ')}`);
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(line);
+    while (lines.length > 60) lines.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  const vault = {
+    url,
+    child,
+    lastLines: () => lines.join('\n'),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+      child.kill('SIGINT');
+      return withTimeout(exited, 10_000, 'vault shutdown').catch(() => {
+        child.kill('SIGKILL');
+        return { code: null, signal: 'SIGKILL' };
+      });
+    },
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the vault exited with ${child.exitCode}:\n${vault.lastLines()}`);
+    try {
+      const response = await fetch(`${url}/v1/vault`);
+      if (response.ok) {
+        vault.publicKey = (await response.json()).public_key;
+        break;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`the vault did not answer on ${url}:\n${vault.lastLines()}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  // The account it logs at start is the key it publishes.
+  const logged = lines.map((line) => line.match(/vault account (0x[0-9a-f]{64})/)?.[1]).find(Boolean);
+  assert.equal(logged, vault.publicKey, 'the vault logs the account it publishes');
+  return vault;
+}
+
+export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
+  assert.ok(medchain, 'the medchain binary is not beside the node binary (cargo build --release -p medchain-client)');
+  assert.ok(vaultBinary, 'medchain-vault is not beside the node binary (cargo build --release -p medchain-vault)');
+  const alice = keyring.addFromUri('//Alice');
+  const dir = mkdtempSync(join(tmpdir(), 'medchain-e2e-client-'));
+  const keystore = join(dir, 'keystore.json');
+  let vault;
+  try {
+    vault = await startVault(vaultBinary, nodeUrl, join(dir, 'vault'));
+    const vaultAccount = keyring.encodeAddress(vault.publicKey);
+    log(`vault ${vault.url}, account ${vaultAccount}`);
+
+    /// Runs `medchain --json …` as `identity`; the parsed JSON line and the exit code.
+    const cli = (identity, args, { expectFail = false } = {}) => {
+      const argv = ['--json', '--node', nodeUrl, '--vault', vault.url, '--keystore', keystore];
+      if (identity) argv.push('--identity', identity);
+      argv.push(...args);
+      let stdout;
+      let status = 0;
+      try {
+        stdout = execFileSync(medchain, argv, {
+          env: { ...process.env, MEDCHAIN_PASSPHRASE: PASSPHRASE },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 120_000,
+        });
+      } catch (error) {
+        if (error.status === null || error.status === undefined) throw error;
+        stdout = error.stdout;
+        status = error.status;
+        if (!expectFail) {
+          throw new Error(`medchain ${args.join(' ')} (as ${identity}) exited ${status}: ${stdout}${error.stderr}`);
+        }
+      }
+      const line = stdout.trim().split('\n').filter(Boolean).at(-1);
+      const out = JSON.parse(line);
+      if (expectFail) assert.notEqual(status, 0, `medchain ${args.join(' ')} should fail: ${line}`);
+      return { out, status };
+    };
+
+    // Identities.
+    const ids = {};
+    for (const name of ['patient', 'provider', 'stranger']) {
+      const { out } = cli(null, ['keys', 'new', name]);
+      assert.equal(out.ok, true);
+      assert.equal(out.name, name);
+      const { out: shown } = cli(null, ['keys', 'show', name]);
+      assert.equal(shown.account, out.account);
+      ids[name] = shown;
+    }
+    log(`identities: patient ${ids.patient.account}, provider ${ids.provider.account}, stranger ${ids.stranger.account}`);
+
+    // Funding, and governance registers the vault and the provider.
+    await submit(
+      api,
+      api.tx.utility.batchAll(
+        [vaultAccount, ids.patient.account, ids.provider.account, ids.stranger.account].map((who) =>
+          api.tx.balances.transferKeepAlive(who, 100n * UNIT),
+        ),
+      ),
+      alice,
+      'funding',
+    );
+    const register = (who, role, key, what) =>
+      submit(api, api.tx.sudo.sudo(api.tx.participants.register(who, [role], blake2AsHex(`credential of ${what}`), null, key, null)), alice, `registration of ${what}`);
+    await register(vaultAccount, 'HealthcareOrganization', vault.publicKey, 'the vault');
+    await register(ids.provider.account, 'Practitioner', ids.provider.x25519, 'the provider');
+    const published = (await api.call.participantsApi.participant(ids.provider.account)).unwrap();
+    assert.equal(published.encryptionKey.toHex(), ids.provider.x25519, 'the provider X25519 key is on chain');
+    log('vault and provider registered; the provider X25519 key is published');
+
+    // 1. The patient adds a FHIR resource.
+    const fhir = JSON.stringify({
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+      valueQuantity: { value: 72, unit: 'beats/minute' },
+    });
+    const original = join(dir, 'observation.json');
+    writeFileSync(original, fhir);
+    const { out: added } = cli('patient', ['records', 'add', original, '--category', 'Observation', '--confidentiality', 'Normal']);
+    const recordId = added.record_id;
+    assert.equal(typeof recordId, 'number', `records add gave no id: ${JSON.stringify(added)}`);
+    const onChain = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
+    assert.equal(onChain.contentHash.unwrap().toHex(), added.content_hash, 'the chain has the uploaded hash');
+    assert.equal(onChain.subject.toString(), ids.patient.account);
+    const { out: listed } = cli('patient', ['records', 'list']);
+    assert.deepEqual(listed.records.map((r) => [r.record_id, r.status, r.content_hash]), [[recordId, 'Current', added.content_hash]]);
+    log(`record ${recordId} added (${added.content_hash}), listed`);
+
+    // 2. The provider asks, the patient approves and shares the key.
+    const justification = join(dir, 'referral.txt');
+    writeFileSync(justification, 'referral letter');
+    const { out: requested } = cli('provider', [
+      'consent', 'request', '--patient', ids.patient.account, '--actions', 'Access', '--purposes', 'Treatment', '--justification', justification,
+    ]);
+    const { out: approved } = cli('patient', ['consent', 'approve', String(requested.request_id)]);
+    const consentId = approved.consent_id;
+    assert.equal(typeof consentId, 'number', `no consent id: ${JSON.stringify(approved)}`);
+    const { out: shared } = cli('patient', ['records', 'share', String(recordId), '--to', ids.provider.account, '--x25519', ids.provider.x25519]);
+    assert.equal(shared.access_permitted, true, 'the provider may access after the approval');
+    log(`request ${requested.request_id} approved as consent ${consentId}; key shared with the provider`);
+
+    // 3. The provider reads it: the original bytes, under the chain's hash.
+    const fetched = join(dir, 'fetched.json');
+    const { out: got } = cli('provider', ['records', 'get', String(recordId), '--out', fetched]);
+    assert.equal(got.content_hash, onChain.contentHash.unwrap().toHex());
+    assert.equal(readFileSync(fetched, 'utf8'), fhir, 'the provider gets the original bytes');
+    log('the provider fetched and decrypted the record');
+
+    // 4. A third party is refused, and the refusal is on chain.
+    const headBefore = (await api.call.consentApi.auditHead(ids.patient.account)).count.toNumber();
+    const refused = cli('stranger', ['records', 'get', String(recordId), '--out', join(dir, 'stolen.json')], { expectFail: true });
+    assert.equal(refused.status, 6, `the stranger is denied (exit 6): ${JSON.stringify(refused.out)}`);
+    assert.equal(refused.out.error.kind, 'denied');
+    const headAfter = (await api.call.consentApi.auditHead(ids.patient.account)).count.toNumber();
+    assert.equal(headAfter, headBefore + 1, 'the refusal is in the patient access log on chain');
+    const audit = readFileSync(join(dir, 'vault', 'audit.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const denial = audit.find((event) => event.accessor === ids.stranger.public_key);
+    assert.ok(denial, `the vault audit log has the stranger's attempt: ${JSON.stringify(audit)}`);
+    assert.equal(denial.permitted, false);
+    assert.equal(denial.record, String(recordId));
+    log(`the stranger is refused (exit 6); access log count ${headBefore} -> ${headAfter}`);
+
+    // 5. The patient revokes: the provider is refused from then on.
+    cli('patient', ['consent', 'revoke', String(consentId)]);
+    const afterRevoke = cli('provider', ['records', 'get', String(recordId), '--out', join(dir, 'again.json')], { expectFail: true });
+    assert.equal(afterRevoke.status, 6, `the provider is denied after the revocation: ${JSON.stringify(afterRevoke.out)}`);
+    log('after the revocation the provider is refused');
+
+    // 6. The patient (uploader and custodian) erases the record.
+    const { out: erased } = cli('patient', ['records', 'erase', String(recordId)]);
+    assert.equal(erased.requested, true);
+    assert.equal(erased.vault.deleted, true);
+    assert.equal(erased.vault.receipt_verified, true);
+    assert.equal(erased.vault.receipt.vault, vault.publicKey, 'the receipt is signed by the vault key');
+    assert.equal(erased.confirmed, true);
+    assert.equal(erased.status, 'Erased');
+    const objectStatus = (await fetch(`${vault.url}/v1/objects/${added.content_hash}`, { method: 'DELETE' })).status;
+    assert.equal(objectStatus, 401, 'unsigned requests are refused');
+    const tomb = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
+    assert.equal(tomb.status.toString(), 'Erased');
+    assert.ok(tomb.contentHash.isNone, 'the hash is cleared');
+    assert.equal(tomb.locator.length, 0, 'the locator is cleared');
+    // The vault no longer holds the object nor its envelopes.
+    const hex = added.content_hash.slice(2);
+    assert.equal(existsSync(join(dir, 'vault', 'objects', hex.slice(0, 2), hex)), false, 'the object directory is gone');
+    // The client refuses an erased record from the chain's tombstone.
+    const gone = cli('patient', ['records', 'get', String(recordId), '--out', join(dir, 'gone.json')], { expectFail: true });
+    assert.ok(gone.out.error.message.includes('erased'), `erased: ${JSON.stringify(gone.out)}`);
+    const again = cli('patient', ['records', 'confirm-erasure', String(recordId)], { expectFail: true });
+    assert.ok(again.out.error.message.includes('already erased'), JSON.stringify(again.out));
+    log(`record ${recordId} erased: vault receipt verified, tombstone on chain`);
+  } catch (error) {
+    if (vault) console.error(`[e2e] last vault output:\n${vault.lastLines()}`);
+    throw error;
+  } finally {
+    if (vault) log(`vault stopped (${JSON.stringify(await vault.stop())})`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
