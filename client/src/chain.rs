@@ -13,7 +13,11 @@ use medchain_primitives::{
 use scale_encode::{EncodeAsFields, FieldIter, TypeResolver};
 use subxt::{
 	client::OnlineClientAtBlockImpl,
-	transactions::{Payload, TransactionProgress},
+	error::EventsError,
+	events::Event,
+	ext::scale_value::{Composite, Primitive, Value, ValueDef},
+	metadata::Metadata,
+	transactions::{Payload, TransactionInBlock, TransactionProgress, TransactionStatus},
 	OnlineClient, SubstrateConfig,
 };
 
@@ -119,6 +123,48 @@ impl Chain {
 		self.runtime_call("ConsentApi_check_access", &args).await
 	}
 
+	/// The raw value under storage `key` at the latest finalized block, if there is one.
+	pub async fn storage_raw(&self, key: Vec<u8>) -> Result<Option<Vec<u8>>, ChainError> {
+		let at = self
+			.api
+			.at_current_block()
+			.await
+			.map_err(|error| ChainError::Node(error.to_string()))?;
+		match at.storage().fetch_raw(key).await {
+			Ok(value) => Ok(Some(value)),
+			Err(subxt::error::StorageError::NoValueFound) => Ok(None),
+			Err(error) => Err(ChainError::Node(error.to_string())),
+		}
+	}
+
+	/// The value of the storage item `pallet.item` (a plain value, or a map entry when `key`
+	/// is its hashed key suffix) decoded as `T`, at the latest finalized block.
+	pub async fn storage<T: Decode>(
+		&self,
+		pallet: &str,
+		item: &str,
+		key: &[u8],
+	) -> Result<Option<T>, ChainError> {
+		let mut full = storage_prefix(pallet, item).to_vec();
+		full.extend_from_slice(key);
+		match self.storage_raw(full).await? {
+			Some(bytes) => Ok(Some(T::decode(&mut &bytes[..])?)),
+			None => Ok(None),
+		}
+	}
+
+	/// The chain's genesis hash (what proofs for this chain are bound to).
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.api.genesis_hash().0
+	}
+
+	/// Every event of block `number` (which must be finalized for the answer to last).
+	pub async fn block_events(&self, number: u64) -> Result<Vec<ChainEvent>, ChainError> {
+		let at = self.api.at_block(number).await.map_err(|error| ChainError::Node(error.to_string()))?;
+		let events = at.events().fetch().await.map_err(|error| ChainError::Node(error.to_string()))?;
+		decode_events(events.iter(), at.metadata_ref())
+	}
+
 	/// The number of the latest finalized block.
 	pub async fn finalized_number(&self) -> Result<u64, ChainError> {
 		let at = self
@@ -157,17 +203,17 @@ impl Chain {
 		patient: &AccountId,
 		entries: &[LogEntry],
 		signer: &subxt_signer::sr25519::Keypair,
-	) -> Result<(), ChainError> {
+	) -> Result<Finalized, ChainError> {
 		self.submit(&Self::log_access_call(patient, entries)?, signer).await
 	}
 
-	/// Signs `call` with `signer`, submits it and waits until it is finalized; an error if it
-	/// failed.
+	/// Signs `call` with `signer`, submits it and waits until it is finalized: its block and
+	/// events, or an error if it failed (the pallet's error by name).
 	pub async fn submit(
 		&self,
 		call: &Call,
 		signer: &subxt_signer::sr25519::Keypair,
-	) -> Result<(), ChainError> {
+	) -> Result<Finalized, ChainError> {
 		self.submit_watched(call, signer).await?.finalized().await
 	}
 
@@ -194,21 +240,304 @@ impl Chain {
 	}
 }
 
+/// Where a submitted transaction has got to, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+	/// In the node's pool, waiting for a block.
+	InPool,
+	/// In a best block with this hash (not final yet).
+	InBlock([u8; 32]),
+	/// Its block is finalized; fetching its events.
+	Finalized([u8; 32]),
+}
+
+/// The storage key prefix of `pallet.item`: `twox128(pallet) ++ twox128(item)`.
+pub fn storage_prefix(pallet: &str, item: &str) -> [u8; 32] {
+	let mut key = [0u8; 32];
+	key[..16].copy_from_slice(&sp_crypto_hashing::twox_128(pallet.as_bytes()));
+	key[16..].copy_from_slice(&sp_crypto_hashing::twox_128(item.as_bytes()));
+	key
+}
+
+/// A `Twox64Concat` map key: `twox64(encoded) ++ encoded`.
+pub fn twox64_concat(encoded: &[u8]) -> Vec<u8> {
+	let mut key = sp_crypto_hashing::twox_64(encoded).to_vec();
+	key.extend_from_slice(encoded);
+	key
+}
+
 /// A transaction in the node's pool (see [`Chain::submit_watched`]).
 pub struct Submitted(
 	TransactionProgress<SubstrateConfig, OnlineClientAtBlockImpl<SubstrateConfig>>,
 );
 
 impl Submitted {
-	/// Waits until the transaction is finalized; an error if it failed, or was dropped.
-	pub async fn finalized(self) -> Result<(), ChainError> {
-		self.0
-			.wait_for_finalized_success()
-			.await
-			.map_err(|error| ChainError::Dispatch(error.to_string()))?;
-		Ok(())
+	/// Waits until the transaction is finalized: its block and events, or an error if it
+	/// failed, was refused or was dropped.
+	pub async fn finalized(self) -> Result<Finalized, ChainError> {
+		self.finalized_reporting(|_| {}).await
+	}
+
+	/// As [`Self::finalized`], telling `report` each stage reached.
+	pub async fn finalized_reporting(
+		mut self,
+		mut report: impl FnMut(Stage),
+	) -> Result<Finalized, ChainError> {
+		report(Stage::InPool);
+		while let Some(status) = self.0.next().await {
+			let status = status.map_err(|error| ChainError::Node(error.to_string()))?;
+			match status {
+				TransactionStatus::InBestBlock(block) => report(Stage::InBlock(block.block_hash().0)),
+				TransactionStatus::InFinalizedBlock(block) => {
+					report(Stage::Finalized(block.block_hash().0));
+					return finalized_outcome(&block).await;
+				},
+				TransactionStatus::Error { message } =>
+					return Err(ChainError::Node(format!("the node failed the transaction: {message}"))),
+				TransactionStatus::Invalid { message } =>
+					return Err(ChainError::Dispatch(format!("the transaction is invalid: {message}"))),
+				TransactionStatus::Dropped { message } =>
+					return Err(ChainError::Dispatch(format!("the transaction was dropped: {message}"))),
+				_ => {},
+			}
+		}
+		Err(ChainError::Node("the node stopped reporting on the transaction".into()))
 	}
 }
+
+/// The events of a finalized transaction, or its failure.
+async fn finalized_outcome(
+	block: &TransactionInBlock<SubstrateConfig, OnlineClientAtBlockImpl<SubstrateConfig>>,
+) -> Result<Finalized, ChainError> {
+	let events =
+		block.wait_for_success().await.map_err(|error| ChainError::Dispatch(error.to_string()))?;
+	let at = block.at().await.map_err(|error| ChainError::Node(error.to_string()))?;
+	let decoded = decode_events(events.iter(), at.metadata_ref())?;
+	Ok(Finalized {
+		block_number: at.block_number(),
+		block_hash: block.block_hash().0,
+		extrinsic_hash: events.extrinsic_hash().0,
+		events: decoded,
+	})
+}
+
+/// `events` decoded with `metadata`: names, fields as JSON (see [`ChainEvent`]) and bytes.
+fn decode_events<'a>(
+	events: impl Iterator<Item = Result<Event<'a, SubstrateConfig>, EventsError>>,
+	metadata: &Metadata,
+) -> Result<Vec<ChainEvent>, ChainError> {
+	let mut decoded = Vec::new();
+	for event in events {
+		let event = event.map_err(|error| ChainError::Node(error.to_string()))?;
+		let type_names: Vec<Option<String>> = metadata
+			.pallet_by_name(event.pallet_name())
+			.and_then(|pallet| pallet.event_variant_by_index(event.event_index()))
+			.map(|variant| variant.fields.iter().map(|field| field.type_name.clone()).collect())
+			.unwrap_or_default();
+		let values = event
+			.decode_fields_unchecked_as::<Composite<()>>()
+			.map_err(|error| ChainError::Node(error.to_string()))?;
+		let field = |i: usize, name: String, value: Value<()>| {
+			let type_name = type_names.get(i).cloned().flatten();
+			EventField { value: value_json(&value, type_name.as_deref()), name, type_name }
+		};
+		let fields = match values {
+			Composite::Named(named) => named
+				.into_iter()
+				.enumerate()
+				.map(|(i, (name, value))| field(i, name, value))
+				.collect(),
+			Composite::Unnamed(unnamed) => unnamed
+				.into_iter()
+				.enumerate()
+				.map(|(i, value)| field(i, i.to_string(), value))
+				.collect(),
+		};
+		decoded.push(ChainEvent {
+			pallet: event.pallet_name().to_owned(),
+			name: event.event_name().to_owned(),
+			fields,
+			field_bytes: event.field_bytes().to_vec(),
+		});
+	}
+	Ok(decoded)
+}
+
+/// A finalized transaction: where it is and what it did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finalized {
+	/// The number of its block.
+	pub block_number: u64,
+	/// The hash of its block.
+	pub block_hash: [u8; 32],
+	/// The hash of the transaction.
+	pub extrinsic_hash: [u8; 32],
+	/// Its events, in order (fee and `ExtrinsicSuccess` included).
+	pub events: Vec<ChainEvent>,
+}
+
+impl Finalized {
+	/// The first event `pallet.name`, e.g. `("MedicalRecords", "RecordRegistered")`.
+	pub fn event(&self, pallet: &str, name: &str) -> Option<&ChainEvent> {
+		self.events.iter().find(|event| event.pallet == pallet && event.name == name)
+	}
+
+	/// The events of medchain's own pallets and other non-routine events: what the call did,
+	/// without the fee, the deposits' holds and `ExtrinsicSuccess`.
+	pub fn notable_events(&self) -> impl Iterator<Item = &ChainEvent> {
+		self.events.iter().filter(|event| !event.is_routine())
+	}
+}
+
+/// An event of a finalized transaction, decoded with the node's metadata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainEvent {
+	/// The pallet's name in the runtime, e.g. `Consent`.
+	pub pallet: String,
+	/// The event's name, e.g. `ConsentGranted`.
+	pub name: String,
+	/// Its fields in order, as JSON: accounts as SS58 addresses, other 32-byte values as `0x`
+	/// hex, enum variants by name.
+	pub fields: Vec<EventField>,
+	/// The fields' SCALE encoding, for [`Self::decode`].
+	pub field_bytes: Vec<u8>,
+}
+
+/// One field of a [`ChainEvent`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventField {
+	/// Its name (or its position for unnamed fields).
+	pub name: String,
+	/// Its type's name in the metadata, e.g. `T::AccountId`.
+	pub type_name: Option<String>,
+	/// Its value.
+	pub value: serde_json::Value,
+}
+
+impl ChainEvent {
+	/// The fields decoded as `T` (e.g. a tuple of the runtime's types in the fields' order).
+	pub fn decode<T: Decode>(&self) -> Result<T, ChainError> {
+		Ok(T::decode(&mut &self.field_bytes[..])?)
+	}
+
+	/// Whether this is bookkeeping every transaction causes (fees, `ExtrinsicSuccess`, holds
+	/// and deposits of the balances pallet, the transaction-payment event).
+	pub fn is_routine(&self) -> bool {
+		matches!(self.pallet.as_str(), "System" | "TransactionPayment" | "Balances")
+	}
+
+	/// The event in words: `Pallet.Event field=value ...`.
+	pub fn words(&self) -> String {
+		let mut text = format!("{}.{}", self.pallet, self.name);
+		for field in &self.fields {
+			let value = match &field.value {
+				serde_json::Value::String(text) => text.clone(),
+				other => other.to_string(),
+			};
+			text.push_str(&format!(" {}={value}", field.name));
+		}
+		text
+	}
+
+	/// The event as a JSON object: `{"pallet", "event", "fields": {name: value}}`.
+	pub fn to_json(&self) -> serde_json::Value {
+		let fields: serde_json::Map<String, serde_json::Value> =
+			self.fields.iter().map(|field| (field.name.clone(), field.value.clone())).collect();
+		serde_json::json!({ "pallet": self.pallet, "event": self.name, "fields": fields })
+	}
+}
+
+/// Whether a field of type `type_name` holds an account (shown as an SS58 address).
+fn is_account_type(type_name: Option<&str>) -> bool {
+	type_name.is_some_and(|name| name.contains("AccountId"))
+}
+
+/// `value` as JSON: composites of bytes as `0x` hex (an account's as SS58 if `type_name` says
+/// it is one), named composites as objects, variants by name (with their fields if any),
+/// integers as numbers while exact in JSON (else as decimal strings).
+fn value_json(value: &Value<()>, type_name: Option<&str>) -> serde_json::Value {
+	use serde_json::Value as Json;
+	match &value.value {
+		ValueDef::Composite(composite) => {
+			if let Some(bytes) = composite_bytes(composite) {
+				if bytes.len() == 32 && is_account_type(type_name) {
+					let mut account = [0u8; 32];
+					account.copy_from_slice(&bytes);
+					return Json::String(ss58(&account));
+				}
+				return Json::String(format!("0x{}", hex::encode(bytes)));
+			}
+			composite_json(composite, type_name)
+		},
+		ValueDef::Variant(variant) => {
+			if variant.values.is_empty() {
+				Json::String(variant.name.clone())
+			} else {
+				serde_json::json!({ variant.name.clone(): composite_json(&variant.values, type_name) })
+			}
+		},
+		ValueDef::Primitive(primitive) => match primitive {
+			Primitive::Bool(flag) => Json::Bool(*flag),
+			Primitive::Char(c) => Json::String(c.to_string()),
+			Primitive::String(text) => Json::String(text.clone()),
+			Primitive::U128(n) => match u64::try_from(*n) {
+				Ok(small) if small < (1u64 << 53) => Json::from(small),
+				_ => Json::String(n.to_string()),
+			},
+			Primitive::I128(n) => match i64::try_from(*n) {
+				Ok(small) if small.unsigned_abs() < (1u64 << 53) => Json::from(small),
+				_ => Json::String(n.to_string()),
+			},
+			Primitive::U256(bytes) | Primitive::I256(bytes) =>
+				Json::String(format!("0x{}", hex::encode(bytes))),
+		},
+		ValueDef::BitSequence(bits) =>
+			Json::String(bits.iter().map(|bit| if bit { '1' } else { '0' }).collect()),
+	}
+}
+
+/// The fields of a composite as a JSON object (named) or array (unnamed); a composite of one
+/// unnamed field (a newtype such as `H256` or `AccountId32`) as that field.
+fn composite_json(composite: &Composite<()>, type_name: Option<&str>) -> serde_json::Value {
+	match composite {
+		Composite::Named(named) => serde_json::Value::Object(
+			named.iter().map(|(name, value)| (name.clone(), value_json(value, None))).collect(),
+		),
+		Composite::Unnamed(values) if values.len() == 1 => value_json(&values[0], type_name),
+		Composite::Unnamed(values) =>
+			serde_json::Value::Array(values.iter().map(|value| value_json(value, None)).collect()),
+	}
+}
+
+/// The bytes of a composite whose values are all `u8`-sized numbers (a byte array or
+/// `BoundedVec<u8>`, possibly wrapped in newtypes), if it is one and not empty.
+fn composite_bytes(composite: &Composite<()>) -> Option<Vec<u8>> {
+	let values: Vec<&Value<()>> = composite.values().collect();
+	if values.len() == 1 {
+		if let ValueDef::Composite(inner) = &values[0].value {
+			return composite_bytes(inner);
+		}
+	}
+	if values.len() < 2 {
+		return None;
+	}
+	values
+		.iter()
+		.map(|value| match &value.value {
+			ValueDef::Primitive(Primitive::U128(n)) => u8::try_from(*n).ok(),
+			_ => None,
+		})
+		.collect()
+}
+
+/// The SS58 address of `account`, with the generic Substrate prefix medchain uses.
+pub fn ss58(account: &AccountId) -> String {
+	use sp_core::crypto::{AccountId32, Ss58AddressFormat, Ss58Codec};
+	AccountId32::from(*account).to_ss58check_with_version(Ss58AddressFormat::custom(SS58_PREFIX))
+}
+
+/// The SS58 address prefix of medchain (42, the generic Substrate prefix).
+pub const SS58_PREFIX: u16 = 42;
 
 /// A call of a medchain pallet: its pallet and call names, and its arguments SCALE encoded from
 /// the primitives' types.
@@ -270,5 +599,60 @@ impl Payload for Call {
 
 	fn call_data(&self) -> &EncodedArgs {
 		&self.args
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use serde_json::json;
+
+	fn bytes(byte: u8, len: usize) -> Value<()> {
+		Value::unnamed_composite((0..len).map(|_| Value::u128(byte.into())))
+	}
+
+	#[test]
+	fn event_values_read_as_words() {
+		// An AccountId32 is a newtype around 32 bytes: SS58 when the metadata says account.
+		let account = Value::unnamed_composite(vec![bytes(1, 32)]);
+		assert_eq!(value_json(&account, Some("T::AccountId")), json!(ss58(&[1; 32])));
+		assert_eq!(value_json(&account, Some("H256")), json!(format!("0x{}", "01".repeat(32))));
+		// Enums by name, with their fields if any; numbers stay numbers while JSON holds them.
+		assert_eq!(value_json(&Value::unnamed_variant("Observation", vec![]), None), json!("Observation"));
+		assert_eq!(
+			value_json(&Value::unnamed_variant("Permit", vec![Value::unnamed_variant("Consent", vec![Value::u128(3)])]), None),
+			json!({"Permit": {"Consent": 3}})
+		);
+		assert_eq!(value_json(&Value::u128(u128::from(u64::MAX)), None), json!(u64::MAX.to_string()));
+		assert_eq!(value_json(&Value::unnamed_variant("None", vec![]), None), json!("None"));
+		let named = Value::named_composite(vec![("count", Value::u128(2)), ("ok", Value::bool(true))]);
+		assert_eq!(value_json(&named, None), json!({"count": 2, "ok": true}));
+	}
+
+	#[test]
+	fn events_print_in_one_line() {
+		let event = ChainEvent {
+			pallet: "MedicalRecords".into(),
+			name: "RecordRegistered".into(),
+			fields: vec![
+				EventField { name: "id".into(), type_name: Some("RecordId".into()), value: json!(4) },
+				EventField { name: "category".into(), type_name: None, value: json!("Observation") },
+			],
+			field_bytes: 4u64.encode(),
+		};
+		assert_eq!(event.words(), "MedicalRecords.RecordRegistered id=4 category=Observation");
+		assert_eq!(event.decode::<u64>().unwrap(), 4);
+		assert_eq!(event.to_json()["fields"]["id"], json!(4));
+		assert!(!event.is_routine());
+	}
+
+	#[test]
+	fn storage_keys_follow_frame() {
+		// twox128("System") ++ twox128("Number"), as every Substrate tool computes it.
+		assert_eq!(
+			hex::encode(storage_prefix("System", "Number")),
+			"26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac"
+		);
+		assert_eq!(&twox64_concat(&[1, 2])[8..], &[1, 2]);
 	}
 }

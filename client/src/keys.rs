@@ -50,6 +50,9 @@ pub const KIND_PROVIDER: &str = "provider";
 /// The `kind` of a pseudonym used in one study: `//medchain//study//<study id>`.
 pub const KIND_STUDY: &str = "study";
 
+/// The HKDF-SHA256 `info` prefix of [`Identity::derived_secret`].
+pub const DERIVED_SECRET_INFO: &[u8] = b"medchain/secret/v1";
+
 /// The HKDF-SHA256 `info` of an identity's X25519 secret (a pseudonym appends its chain codes).
 pub const X25519_INFO: &[u8] = b"medchain/x25519/v1";
 
@@ -147,6 +150,18 @@ impl Identity {
 	/// The X25519 secret that opens key envelopes sealed to [`Identity::x25519_public`].
 	pub fn x25519_secret(&self) -> &StaticSecret {
 		&self.x25519
+	}
+
+	/// A 32-byte secret for one purpose, derived from the mnemonic alone:
+	/// `HKDF-SHA256(ikm = BIP-39 seed, info = "medchain/secret/v1" ++ parts)`. Nothing to store
+	/// beside the mnemonic (e.g. a study key holder's decryption secret for one study).
+	pub fn derived_secret(&self, parts: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>, Error> {
+		let mut okm = Zeroizing::new([0u8; 32]);
+		let info: Vec<&[u8]> = std::iter::once(DERIVED_SECRET_INFO).chain(parts.iter().copied()).collect();
+		Hkdf::<Sha256>::new(None, &self.seed[..])
+			.expand_multi_info(&info, okm.as_mut())
+			.map_err(|_| Error::KdfParams("HKDF output length".into()))?;
+		Ok(okm)
 	}
 
 	/// The pseudonym of one relationship: the account `<mnemonic>//medchain//<kind>//<id>` (all

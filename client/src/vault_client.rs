@@ -10,11 +10,16 @@
 //! Plain `http://` vaults only for now (a vault on the same host or behind a TLS-terminating
 //! proxy that does not rewrite paths: the path is part of what is signed).
 
-use std::time::Duration;
+use std::{
+	pin::Pin,
+	sync::Arc,
+	task::{Context, Poll},
+	time::Duration,
+};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::BodyExt;
 use hyper::{
-	body::Bytes,
+	body::{Body, Bytes, Frame, SizeHint},
 	header::{HeaderValue, CONTENT_TYPE},
 	Method, Request, StatusCode,
 };
@@ -34,6 +39,31 @@ use crate::{
 /// The largest answer read from a vault, in bytes (the vault stores at most 32 MiB per object
 /// by default).
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The size of the pieces an upload is sent in (and its progress reported by).
+pub const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// How far a transfer has got, for progress bars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+	/// `done` of `total` bytes of a request body sent (0 when it starts).
+	Upload {
+		/// Bytes sent so far.
+		done: u64,
+		/// The body's length.
+		total: u64,
+	},
+	/// `done` bytes of an answer read (0 when it starts), of `total` if the vault said.
+	Download {
+		/// Bytes read so far.
+		done: u64,
+		/// The answer's `Content-Length`, if given.
+		total: Option<u64>,
+	},
+}
+
+/// A callback told of each transfer's progress.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// How long one request may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -128,8 +158,9 @@ pub enum PutOutcome {
 /// A vault at one base URL, e.g. `http://127.0.0.1:8450`.
 pub struct VaultClient {
 	base: String,
-	http: Client<HttpConnector, Full<Bytes>>,
+	http: Client<HttpConnector, ChunkedBody>,
 	timeout: Duration,
+	progress: Option<ProgressFn>,
 }
 
 impl VaultClient {
@@ -137,7 +168,14 @@ impl VaultClient {
 	pub fn new(base_url: &str) -> Result<Self, VaultError> {
 		let base = normalize_base_url(base_url)?;
 		let http = Client::builder(TokioExecutor::new()).build_http();
-		Ok(Self { base, http, timeout: DEFAULT_TIMEOUT })
+		Ok(Self { base, http, timeout: DEFAULT_TIMEOUT, progress: None })
+	}
+
+	/// The same client telling `progress` how far each upload of a sealed record and each
+	/// download of one has got.
+	pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+		self.progress = Some(progress);
+		self
 	}
 
 	/// The same client with another per-request time limit.
@@ -272,21 +310,21 @@ impl VaultClient {
 				.header(CHALLENGE_HEADER, headers.challenge)
 				.header(SIGNATURE_HEADER, headers.signature);
 		}
+		let report = if body.len() > UPLOAD_CHUNK || path_and_query.starts_with("/v1/records/") {
+			self.progress.clone()
+		} else {
+			None
+		};
 		let request = request
-			.body(Full::new(body))
+			.body(ChunkedBody::new(body, report.clone()))
 			.map_err(|_| VaultError::InvalidUrl { url: url.clone(), reason: "not a valid URI" })?;
 		let exchange = async {
 			let response = self.http.request(request).await.map_err(|error| {
 				VaultError::Unreachable { url: self.base.clone(), reason: error_chain(&error) }
 			})?;
 			let status = response.status();
-			let body = Limited::new(response.into_body(), MAX_RESPONSE_BYTES)
-				.collect()
-				.await
-				.map_err(|error| {
-					VaultError::BadAnswer(format!("the answer could not be read: {error}"))
-				})?
-				.to_bytes();
+			let total = response.body().size_hint().exact();
+			let body = read_body(response.into_body(), total, report.as_deref()).await?;
 			Ok::<_, VaultError>((status, body))
 		};
 		let (status, body) = tokio::time::timeout(self.timeout, exchange)
@@ -297,6 +335,89 @@ impl VaultClient {
 		} else {
 			Err(refusal(status, &body))
 		}
+	}
+}
+
+/// An answer's body, read up to [`MAX_RESPONSE_BYTES`], reporting progress of `total` bytes.
+async fn read_body(
+	mut body: hyper::body::Incoming,
+	total: Option<u64>,
+	report: Option<&(dyn Fn(Progress) + Send + Sync)>,
+) -> Result<Bytes, VaultError> {
+	if total.is_some_and(|total| total > MAX_RESPONSE_BYTES as u64) {
+		return Err(VaultError::BadAnswer(format!(
+			"the answer is larger than {MAX_RESPONSE_BYTES} bytes"
+		)));
+	}
+	let mut out = Vec::with_capacity(total.unwrap_or(0).min(MAX_RESPONSE_BYTES as u64) as usize);
+	if let Some(report) = report {
+		report(Progress::Download { done: 0, total });
+	}
+	while let Some(frame) = body.frame().await {
+		let frame = frame.map_err(|error| {
+			VaultError::BadAnswer(format!("the answer could not be read: {error}"))
+		})?;
+		if let Ok(data) = frame.into_data() {
+			if out.len().saturating_add(data.len()) > MAX_RESPONSE_BYTES {
+				return Err(VaultError::BadAnswer(format!(
+					"the answer is larger than {MAX_RESPONSE_BYTES} bytes"
+				)));
+			}
+			out.extend_from_slice(&data);
+			if let Some(report) = report {
+				report(Progress::Download { done: out.len() as u64, total });
+			}
+		}
+	}
+	Ok(Bytes::from(out))
+}
+
+/// A request body sent in [`UPLOAD_CHUNK`] pieces, reporting each one sent.
+pub struct ChunkedBody {
+	data: Bytes,
+	sent: usize,
+	report: Option<ProgressFn>,
+}
+
+impl ChunkedBody {
+	/// A body of `data`; `report` hears of its progress.
+	pub fn new(data: Bytes, report: Option<ProgressFn>) -> Self {
+		Self { data, sent: 0, report }
+	}
+}
+
+impl Body for ChunkedBody {
+	type Data = Bytes;
+	type Error = std::convert::Infallible;
+
+	fn poll_frame(
+		mut self: Pin<&mut Self>,
+		_: &mut Context<'_>,
+	) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+		let total = self.data.len();
+		if self.sent >= total {
+			return Poll::Ready(None);
+		}
+		if self.sent == 0 {
+			if let Some(report) = &self.report {
+				report(Progress::Upload { done: 0, total: total as u64 });
+			}
+		}
+		let end = self.sent.saturating_add(UPLOAD_CHUNK).min(total);
+		let chunk = self.data.slice(self.sent..end);
+		self.sent = end;
+		if let Some(report) = &self.report {
+			report(Progress::Upload { done: end as u64, total: total as u64 });
+		}
+		Poll::Ready(Some(Ok(Frame::data(chunk))))
+	}
+
+	fn is_end_stream(&self) -> bool {
+		self.sent >= self.data.len()
+	}
+
+	fn size_hint(&self) -> SizeHint {
+		SizeHint::with_exact(self.data.len().saturating_sub(self.sent) as u64)
 	}
 }
 

@@ -5,12 +5,11 @@
 use std::fmt::Debug;
 
 use medchain_primitives::health::{Action, Confidentiality, PurposeOfUse, RecordCategory};
-use sp_core::crypto::{AccountId32, Ss58AddressFormat, Ss58Codec};
+use sp_core::crypto::{AccountId32, Ss58Codec};
 
 use crate::keys::AccountId;
 
-/// The SS58 address prefix of medchain (the generic Substrate prefix).
-pub const SS58_PREFIX: u16 = 42;
+pub use crate::chain::{ss58, SS58_PREFIX};
 
 /// An account from its SS58 address (any prefix) or its `0x` hex public key (64 digits).
 pub fn parse_account(text: &str) -> Result<AccountId, String> {
@@ -29,11 +28,6 @@ pub fn parse_account(text: &str) -> Result<AccountId, String> {
 		})
 }
 
-/// The SS58 address of `account` with medchain's prefix.
-pub fn ss58(account: &AccountId) -> String {
-	AccountId32::from(*account).to_ss58check_with_version(Ss58AddressFormat::custom(SS58_PREFIX))
-}
-
 /// A 32-byte value (an X25519 public key, a hash) from hex, with or without `0x`.
 pub fn parse_hex32(text: &str) -> Result<[u8; 32], String> {
 	let digits = text.trim().strip_prefix("0x").unwrap_or(text.trim());
@@ -49,7 +43,7 @@ pub fn hex0x(bytes: &[u8]) -> String {
 }
 
 /// The code of `all` whose variant name is `text` (case-insensitive).
-fn parse_code<T: Copy + Debug>(all: &[T], text: &str, what: &str) -> Result<T, String> {
+pub fn parse_code<T: Copy + Debug>(all: &[T], text: &str, what: &str) -> Result<T, String> {
 	let text = text.trim();
 	all.iter()
 		.copied()

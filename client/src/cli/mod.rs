@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use zeroize::Zeroizing;
 
 use crate::{
-	chain::Chain,
+	chain::{Call, Chain, Finalized},
 	keys::Identity,
 	keystore::Keystore,
 	vault_client::VaultClient,
@@ -23,7 +23,9 @@ pub mod args;
 pub mod consent;
 pub mod keys;
 pub mod output;
+pub mod progress;
 pub mod records;
+pub mod study;
 pub mod supply;
 
 pub use output::{render, render_error, CliError, ErrorKind, Output};
@@ -77,6 +79,9 @@ pub enum Command {
 	/// The drug supply chain: products, lots, transfers, dispensing, recalls, verification.
 	#[command(subcommand)]
 	Supply(supply::SupplyCommand),
+	/// Research on encrypted values: study keys, open a study, contribute, decrypt the total.
+	#[command(subcommand)]
+	Study(study::StudyCommand),
 }
 
 impl Command {
@@ -87,6 +92,7 @@ impl Command {
 			Command::Records(command) => command.name(),
 			Command::Consent(command) => command.name(),
 			Command::Supply(command) => command.name(),
+			Command::Study(command) => command.name(),
 		}
 	}
 }
@@ -168,6 +174,24 @@ impl Context {
 			.map_err(|error| CliError::from(error).context(&format!("node {}", self.node)))
 	}
 
+	/// Signs and submits `call`, shows its progress on a terminal (in the pool, in a block,
+	/// finalized) unless `--json`, and waits until it is finalized.
+	pub async fn submit(
+		&self,
+		chain: &Chain,
+		call: &Call,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Finalized, CliError> {
+		let name = format!("{}.{}", call.pallet(), call.name());
+		let submitted = chain.submit_watched(call, signer).await.map_err(|e| CliError::from(e).context(&name))?;
+		let progress = progress::spinner(self.json(), &name);
+		let outcome = submitted
+			.finalized_reporting(|stage| progress::stage(&progress, &name, stage))
+			.await;
+		progress.finish_and_clear();
+		outcome.map_err(|error| CliError::from(error).context(&name))
+	}
+
 	/// The vault of `--vault`, or `fallback` (e.g. the base URL of a record's locator), or the
 	/// default vault.
 	pub fn vault(&self, fallback: Option<String>) -> Result<VaultClient, CliError> {
@@ -226,6 +250,7 @@ pub async fn run(cli: &Cli) -> Result<Output, CliError> {
 		Command::Records(command) => records::run(&context, command).await,
 		Command::Consent(command) => consent::run(&context, command).await,
 		Command::Supply(command) => supply::run(&context, command).await,
+		Command::Study(command) => study::run(&context, command).await,
 	}
 }
 
@@ -350,5 +375,52 @@ mod tests {
 	fn keys_new_word_counts() {
 		assert!(parse(&["keys", "new", "alice", "--words", "24"]).is_ok());
 		assert!(parse(&["keys", "new", "alice", "--words", "15"]).is_err());
+	}
+
+	#[test]
+	fn records_amend_takes_an_optional_label() {
+		let cli = parse(&["records", "amend", "4", "v2.json", "--confidentiality", "Restricted"]).unwrap();
+		let Command::Records(records::RecordsCommand::Amend(amend)) = cli.command else {
+			panic!("not records amend")
+		};
+		assert_eq!((amend.id, amend.confidentiality), (4, Some(Confidentiality::Restricted)));
+		assert_eq!(parse(&["records", "amend", "4", "v2.json"]).unwrap().command.name(), "records amend");
+		assert!(parse(&["records", "amend", "v2.json"]).is_err());
+	}
+
+	#[test]
+	fn emergency_and_log_commands_parse() {
+		const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let cli = parse(&["consent", "emergency", "start", "--patient", ALICE, "--reason", "LifeThreatening"]).unwrap();
+		assert_eq!(cli.command.name(), "consent emergency start");
+		assert!(parse(&["consent", "emergency", "start", "--patient", ALICE, "--reason", "Curious"]).is_err());
+		let cli = parse(&["consent", "emergency", "review", "3", "--verdict", "Unjustified"]).unwrap();
+		assert_eq!(cli.command.name(), "consent emergency review");
+		assert!(parse(&["consent", "emergency", "policy", "sometimes"]).is_err());
+		assert!(parse(&["consent", "emergency", "policy", "only", "--delegates", ALICE]).is_ok());
+		let cli = parse(&["consent", "log", "--patient", ALICE, "--from-block", "100"]).unwrap();
+		let Command::Consent(consent::ConsentCommand::Log(log)) = cli.command else { panic!("not consent log") };
+		assert_eq!((log.from_block, log.to_block), (100, None));
+	}
+
+	#[test]
+	fn study_commands_parse() {
+		const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let key = format!("0x{}", "11".repeat(32));
+		let cli = parse(&[
+			"study", "create", "--question", "q.txt", "--category", "Observation", "--holder", ALICE,
+			"--key", &key, "--study", "0", "--duration", "20", "--capacity", "32",
+		])
+		.unwrap();
+		let Command::Study(study::StudyCommand::Create(create)) = cli.command else { panic!("not study create") };
+		assert_eq!((create.bits, create.min_cohort, create.capacity), (16, 10, 32));
+		assert!(parse(&[
+			"study", "create", "--question", "q.txt", "--category", "Observation", "--holder", ALICE,
+			"--key", &key, "--study", "0", "--duration", "20", "--capacity", "32", "--bits", "12",
+		])
+		.is_err());
+		assert_eq!(parse(&["study", "contribute", "2", "--value", "120"]).unwrap().command.name(), "study contribute");
+		assert!(parse(&["study", "contribute", "2"]).is_err());
+		assert_eq!(parse(&["study", "tally", "2"]).unwrap().command.name(), "study tally");
 	}
 }

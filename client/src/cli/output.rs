@@ -4,7 +4,11 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::{chain::ChainError, vault_client::VaultError, Error};
+use crate::{
+	chain::{ChainError, ChainEvent, Finalized},
+	vault_client::VaultError,
+	Error,
+};
 
 /// Exit code of a command that did what was asked.
 pub const EXIT_OK: i32 = 0;
@@ -187,11 +191,50 @@ impl Output {
 		self
 	}
 
+	/// The same output with the outcome of a transaction it submitted: `transactions` in JSON
+	/// gets its block, hash and events (those of medchain's pallets and other non-routine
+	/// ones); the text gets its block and its events in words.
+	pub fn with_transaction(mut self, call: &str, finalized: &Finalized) -> Self {
+		let events: Vec<Value> = finalized.notable_events().map(ChainEvent::to_json).collect();
+		let entry = json!({
+			"call": call,
+			"block": finalized.block_number,
+			"block_hash": format!("0x{}", hex::encode(finalized.block_hash)),
+			"extrinsic_hash": format!("0x{}", hex::encode(finalized.extrinsic_hash)),
+			"events": events,
+		});
+		match self.fields.get_mut("transactions") {
+			Some(Value::Array(list)) => list.push(entry),
+			_ => {
+				self.fields.insert("transactions".into(), Value::Array(vec![entry]));
+			},
+		}
+		if !self.text.is_empty() && !self.text.ends_with('\n') {
+			self.text.push('\n');
+		}
+		self.text.push_str(&transaction_text(call, finalized));
+		self
+	}
+
 	/// The same output with another exit code.
 	pub fn with_exit_code(mut self, code: i32) -> Self {
 		self.exit_code = code;
 		self
 	}
+}
+
+/// A finalized transaction in words: `<call> finalized in block #N` and one line per notable
+/// event.
+pub fn transaction_text(call: &str, finalized: &Finalized) -> String {
+	let mut text = format!(
+		"{call}: finalized in block #{} (0x{})\n",
+		finalized.block_number,
+		hex::encode(finalized.block_hash)
+	);
+	for event in finalized.notable_events() {
+		text.push_str(&format!("  event {}\n", event.words()));
+	}
+	text
 }
 
 /// What goes to stdout for a command `command` (e.g. `"records add"`) that succeeded: one JSON

@@ -23,7 +23,8 @@ use crate::{
 	envelope::{open_key, open_record, seal_key, seal_record, verify_hash, ContentHash},
 	keys::AccountId,
 	protocol::{verify_receipt, ErasureReceipt},
-	vault_client::{base_from_locator, VaultError},
+	keys::Identity,
+	vault_client::{base_from_locator, VaultClient, VaultError},
 };
 
 /// The runtime's longest record locator, in bytes (`MAX_LOCATOR_LEN` in
@@ -44,6 +45,10 @@ pub enum RecordsCommand {
 	Add(AddArgs),
 	/// Fetch a record from the vault, check it against the chain, decrypt it.
 	Get(GetArgs),
+	/// Replace the current version of a record with a new file (the patient, or a provider
+	/// the patient's consent permits to Correct): sealed and uploaded like `add`, then
+	/// `amend_record` on chain; the old version becomes Superseded.
+	Amend(AmendArgs),
 	/// Give another party a key envelope of a record you uploaded (the vault still releases it
 	/// only if the chain's consent check permits them).
 	Share(ShareArgs),
@@ -96,6 +101,22 @@ pub struct AddArgs {
 	pub patient_x25519: Option<[u8; 32]>,
 }
 
+/// `records amend`.
+#[derive(Debug, Args)]
+pub struct AmendArgs {
+	/// The chain's id of the record's current version.
+	pub id: RecordId,
+	/// The file with the new version.
+	pub file: PathBuf,
+	/// A new confidentiality label [default: the current version's].
+	#[arg(long, value_parser = parse_confidentiality)]
+	pub confidentiality: Option<Confidentiality>,
+	/// Also store a key envelope for the patient, sealed to this X25519 public key (hex), when
+	/// the patient is not the signer.
+	#[arg(long, value_name = "HEX", value_parser = parse_hex32)]
+	pub patient_x25519: Option<[u8; 32]>,
+}
+
 /// `records get`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
@@ -131,6 +152,7 @@ impl RecordsCommand {
 		match self {
 			RecordsCommand::Add(_) => "records add",
 			RecordsCommand::Get(_) => "records get",
+			RecordsCommand::Amend(_) => "records amend",
 			RecordsCommand::Share(_) => "records share",
 			RecordsCommand::List(_) => "records list",
 			RecordsCommand::Erase(_) => "records erase",
@@ -144,6 +166,7 @@ pub async fn run(context: &Context, command: &RecordsCommand) -> Result<Output, 
 	match command {
 		RecordsCommand::Add(args) => add(context, args).await,
 		RecordsCommand::Get(args) => get(context, args).await,
+		RecordsCommand::Amend(args) => amend(context, args).await,
 		RecordsCommand::Share(args) => share(context, args).await,
 		RecordsCommand::List(args) => list(context, args).await,
 		RecordsCommand::Erase(args) => erase(context, args.id, true).await,
@@ -164,36 +187,13 @@ async fn add(context: &Context, args: &AddArgs) -> Result<Output, CliError> {
 	let me = identity.account_id();
 	let patient = args.patient.unwrap_or(me);
 	let custodian = args.custodian.unwrap_or(me);
-	let vault = context.vault(None)?;
-	let sealed = seal_record(&plaintext)?;
-	let hash = sealed.content_hash();
-	let locator = vault.object_locator(&hash);
-	if locator.len() > MAX_LOCATOR_LEN as usize {
-		return Err(CliError::usage(format!(
-			"the locator {locator:?} is longer than the chain's {MAX_LOCATOR_LEN} bytes: use a shorter vault URL"
-		)));
-	}
 	// Connect first: a node that is down should not leave an unregistered object behind.
 	let chain = context.chain().await?;
-
+	let (progress, report) = super::progress::transfers(context.json());
+	let vault = context.vault(None)?.with_progress(report);
 	let signer = identity.keypair();
-	vault.put_object(signer, &sealed.bytes).await.map_err(|e| CliError::from(e).context("upload"))?;
-	let mut envelopes = vec![ss58(&me)];
-	let own = seal_key(&sealed.key, &identity.x25519_public(), &hash)?;
-	vault
-		.put_envelope(signer, &hash, &me, &own)
-		.await
-		.map_err(|e| CliError::from(e).context("upload of your key envelope"))?;
-	if let Some(patient_key) = &args.patient_x25519 {
-		if patient != me {
-			let theirs = seal_key(&sealed.key, patient_key, &hash)?;
-			vault
-				.put_envelope(signer, &hash, &patient, &theirs)
-				.await
-				.map_err(|e| CliError::from(e).context("upload of the patient's key envelope"))?;
-			envelopes.push(ss58(&patient));
-		}
-	}
+	let Uploaded { hash, locator, envelopes, sealed_bytes } =
+		upload_sealed(&vault, &identity, &plaintext, &patient, args.patient_x25519.as_ref()).await?;
 
 	let call = Call::new(
 		"MedicalRecords",
@@ -207,16 +207,19 @@ async fn add(context: &Context, args: &AddArgs) -> Result<Output, CliError> {
 			address(&custodian),
 		),
 	);
-	chain.submit(&call, signer).await.map_err(|error| {
-		CliError::from(error).context(&format!(
+	let finalized = context.submit(&chain, &call, signer).await.map_err(|error| {
+		error.context(&format!(
 			"registration on chain (the sealed record {} stays in the vault unregistered)",
 			hex0x(&hash)
 		))
 	})?;
-	// `Chain::submit` does not return the events yet: find the id in the patient's records.
-	let id = find_registered(&chain, &patient, &me, &hash).await?;
+	progress.finish_and_clear();
+	let id = finalized
+		.event("MedicalRecords", "RecordRegistered")
+		.map(|event| event.decode::<RecordId>())
+		.transpose()?;
 
-	let id_text = id.map_or_else(|| "unknown (not found in the patient's records)".to_owned(), |id| id.to_string());
+	let id_text = id.map_or_else(|| "unknown (no RecordRegistered event)".to_owned(), |id| id.to_string());
 	let text = format!(
 		"record id:    {id_text}\ncontent hash: {}\nlocator:      {locator}\npatient:      {}\ncustodian:    {}\nenvelopes:    {}\n",
 		hex0x(&hash),
@@ -227,7 +230,6 @@ async fn add(context: &Context, args: &AddArgs) -> Result<Output, CliError> {
 	Ok(Output::new(
 		json!({
 			"record_id": id,
-			"record_id_source": "records index (runtime API MedicalRecordsApi_patient_records)",
 			"content_hash": hex0x(&hash),
 			"locator": locator,
 			"patient": ss58(&patient),
@@ -235,11 +237,124 @@ async fn add(context: &Context, args: &AddArgs) -> Result<Output, CliError> {
 			"category": format!("{:?}", args.category),
 			"confidentiality": format!("{:?}", args.confidentiality),
 			"plaintext_bytes": plaintext.len(),
-			"sealed_bytes": sealed.bytes.len(),
+			"sealed_bytes": sealed_bytes,
 			"envelopes": envelopes,
 		}),
 		text,
-	))
+	)
+	.with_transaction("MedicalRecords.register_record", &finalized))
+}
+
+/// A sealed record stored in a vault, not yet on chain.
+struct Uploaded {
+	/// The sealed record's content hash.
+	hash: ContentHash,
+	/// Where the vault keeps it.
+	locator: String,
+	/// Whom key envelopes were stored for (SS58).
+	envelopes: Vec<String>,
+	/// The sealed record's length.
+	sealed_bytes: usize,
+}
+
+/// Seals `plaintext`, uploads it to `vault` with key envelopes for the signer and, if given
+/// and someone else, for `patient`.
+async fn upload_sealed(
+	vault: &VaultClient,
+	identity: &Identity,
+	plaintext: &[u8],
+	patient: &AccountId,
+	patient_x25519: Option<&[u8; 32]>,
+) -> Result<Uploaded, CliError> {
+	let me = identity.account_id();
+	let signer = identity.keypair();
+	let sealed = seal_record(plaintext)?;
+	let hash = sealed.content_hash();
+	let locator = vault.object_locator(&hash);
+	if locator.len() > MAX_LOCATOR_LEN as usize {
+		return Err(CliError::usage(format!(
+			"the locator {locator:?} is longer than the chain's {MAX_LOCATOR_LEN} bytes: use a shorter vault URL"
+		)));
+	}
+	vault.put_object(signer, &sealed.bytes).await.map_err(|e| CliError::from(e).context("upload"))?;
+	let mut envelopes = vec![ss58(&me)];
+	let own = seal_key(&sealed.key, &identity.x25519_public(), &hash)?;
+	vault
+		.put_envelope(signer, &hash, &me, &own)
+		.await
+		.map_err(|e| CliError::from(e).context("upload of your key envelope"))?;
+	if let Some(patient_key) = patient_x25519 {
+		if patient != &me {
+			let theirs = seal_key(&sealed.key, patient_key, &hash)?;
+			vault
+				.put_envelope(signer, &hash, patient, &theirs)
+				.await
+				.map_err(|e| CliError::from(e).context("upload of the patient's key envelope"))?;
+			envelopes.push(ss58(patient));
+		}
+	}
+	Ok(Uploaded { hash, locator, envelopes, sealed_bytes: sealed.bytes.len() })
+}
+
+async fn amend(context: &Context, args: &AmendArgs) -> Result<Output, CliError> {
+	let plaintext = fs::read(&args.file).map_err(|error| {
+		CliError::new(ErrorKind::Io, format!("{}: {error}", args.file.display()))
+	})?;
+	let (_, identity) = context.unlock()?;
+	let chain = context.chain().await?;
+	let old = fetch_record(&chain, args.id).await?;
+	if old.status != RecordStatus::Current {
+		return Err(CliError::new(
+			ErrorKind::Failure,
+			format!("record {} is {:?}: only the current version is amended", args.id, old.status),
+		));
+	}
+	let old_locator = String::from_utf8_lossy(&old.locator).into_owned();
+	let (progress, report) = super::progress::transfers(context.json());
+	let vault = context.vault(base_from_locator(&old_locator))?.with_progress(report);
+	let Uploaded { hash, locator, envelopes, .. } =
+		upload_sealed(&vault, &identity, &plaintext, &old.subject, args.patient_x25519.as_ref()).await?;
+	let confidentiality = args.confidentiality.unwrap_or(old.confidentiality);
+	let call = Call::new(
+		"MedicalRecords",
+		"amend_record",
+		(args.id, confidentiality, hash, locator.as_bytes().to_vec()),
+	);
+	let finalized = context.submit(&chain, &call, identity.keypair()).await.map_err(|error| {
+		error.context(&format!(
+			"amendment on chain (the sealed record {} stays in the vault unregistered)",
+			hex0x(&hash)
+		))
+	})?;
+	progress.finish_and_clear();
+	let (new_id, version) = match finalized.event("MedicalRecords", "RecordAmended") {
+		Some(event) => {
+			let (_old, new, version) = event.decode::<(RecordId, RecordId, u32)>()?;
+			(Some(new), Some(version))
+		},
+		None => (None, None),
+	};
+	let text = format!(
+		"record {} amended: new version {} is record {}\ncontent hash: {}\nlocator:      {locator}\nenvelopes:    {}\n",
+		args.id,
+		version.map_or_else(|| "?".to_owned(), |v| v.to_string()),
+		new_id.map_or_else(|| "?".to_owned(), |id| id.to_string()),
+		hex0x(&hash),
+		envelopes.join(", "),
+	);
+	Ok(Output::new(
+		json!({
+			"record_id": new_id,
+			"replaces": args.id,
+			"version": version,
+			"content_hash": hex0x(&hash),
+			"locator": locator,
+			"confidentiality": format!("{confidentiality:?}"),
+			"envelopes": envelopes,
+		}),
+		text,
+	)
+	.with_transaction("MedicalRecords.amend_record", &finalized))
 }
 
 async fn get(context: &Context, args: &GetArgs) -> Result<Output, CliError> {
@@ -251,10 +366,13 @@ async fn get(context: &Context, args: &GetArgs) -> Result<Output, CliError> {
 	let record = fetch_record(&chain, args.id).await?;
 	let hash = current_hash(args.id, &record)?;
 	let locator = String::from_utf8_lossy(&record.locator).into_owned();
-	let vault = context.vault(base_from_locator(&locator))?;
+	let (progress, report) = super::progress::transfers(context.json());
+	let vault = context.vault(base_from_locator(&locator))?.with_progress(report);
 	let signer = identity.keypair();
 
-	let sealed = vault.get_record(signer, args.id, args.purpose).await?;
+	let sealed = vault.get_record(signer, args.id, args.purpose).await;
+	progress.finish_and_clear();
+	let sealed = sealed?;
 	verify_hash(&sealed, &hash).map_err(crate::Error::from)?;
 	let envelope = vault.get_envelope(signer, args.id, args.purpose).await?;
 	let key = open_key(&envelope, identity.x25519_secret(), &hash)?;
@@ -462,11 +580,10 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 	let hash = record.content_hash.map(|hash| hash.0);
 	let locator = String::from_utf8_lossy(&record.locator).into_owned();
 
+	let mut transactions = Vec::new();
 	if plan.request {
-		chain
-			.submit(&Call::new("MedicalRecords", "request_erasure", (id,)), signer)
-			.await
-			.map_err(|e| CliError::from(e).context("request_erasure"))?;
+		let call = Call::new("MedicalRecords", "request_erasure", (id,));
+		transactions.push(("MedicalRecords.request_erasure", context.submit(&chain, &call, signer).await?));
 	}
 
 	// The vault: only the object's owner may delete it.
@@ -532,10 +649,8 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 				),
 			));
 		}
-		chain
-			.submit(&Call::new("MedicalRecords", "confirm_erasure", (id,)), signer)
-			.await
-			.map_err(|e| CliError::from(e).context("confirm_erasure"))?;
+		let call = Call::new("MedicalRecords", "confirm_erasure", (id,));
+		transactions.push(("MedicalRecords.confirm_erasure", context.submit(&chain, &call, signer).await?));
 		confirmed = true;
 		lines.push(format!("erasure of record {id} confirmed on chain"));
 	} else {
@@ -543,7 +658,7 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 	}
 	let after = fetch_record(&chain, id).await?;
 	lines.push(format!("status: {:?}", after.status));
-	Ok(Output::new(
+	let output = Output::new(
 		json!({
 			"record_id": id,
 			"requested": plan.request,
@@ -554,7 +669,10 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 			"custodian": ss58(&record.custodian),
 		}),
 		lines.join("\n") + "\n",
-	))
+	);
+	Ok(transactions
+		.iter()
+		.fold(output, |output, (call, finalized)| output.with_transaction(call, finalized)))
 }
 
 /// All records of `patient` (runtime API `MedicalRecordsApi_patient_records`, paged).
@@ -590,38 +708,6 @@ fn current_hash(id: RecordId, record: &Record) -> Result<ContentHash, CliError> 
 	record.content_hash.map(|hash| hash.0).ok_or_else(|| {
 		CliError::new(ErrorKind::Failure, format!("record {id} is erased ({:?})", record.status))
 	})
-}
-
-/// The newest record of `patient` written by `author` with content hash `hash`, from the
-/// records index (runtime API `MedicalRecordsApi_patient_records`, paged).
-pub async fn find_registered(
-	chain: &Chain,
-	patient: &AccountId,
-	author: &AccountId,
-	hash: &ContentHash,
-) -> Result<Option<RecordId>, CliError> {
-	let mut after: Option<RecordId> = None;
-	let mut found = None;
-	loop {
-		let page: Vec<(RecordId, Record)> = chain
-			.runtime_call("MedicalRecordsApi_patient_records", &(patient, after, PAGE).encode())
-			.await?;
-		let Some((last, _)) = page.last() else { break };
-		let last = *last;
-		found = page
-			.iter()
-			.filter(|(_, record)| {
-				&record.author == author && record.content_hash.map(|h| h.0) == Some(*hash)
-			})
-			.map(|(id, _)| *id)
-			.chain(found)
-			.max();
-		if page.len() < PAGE as usize || after == Some(last) {
-			break;
-		}
-		after = Some(last);
-	}
-	Ok(found)
 }
 
 #[cfg(test)]

@@ -322,7 +322,7 @@ impl Chain for SubxtChain {
 			self.append_audit(lines).await?;
 			self.chain.submit_watched(&call, &self.signer).await.map_err(unavailable)?
 		};
-		submitted.finalized().await.map_err(unavailable)
+		submitted.finalized().await.map(|_| ()).map_err(unavailable)
 	}
 }
 
