@@ -29,12 +29,18 @@ async function startVault(binary, nodeUrl, dataDir) {
   log(`starting ${binary} ${args.join(' ')}`);
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
-  const keep = (chunk) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(line);
-    while (lines.length > 60) lines.shift();
+  // A line may arrive in several chunks: keep each stream's unfinished tail until its newline.
+  const keeper = () => {
+    let partial = '';
+    return (chunk) => {
+      const parts = (partial + chunk.toString()).split('\n');
+      partial = parts.pop();
+      for (const line of parts) if (line.trim()) lines.push(line);
+      while (lines.length > 60) lines.shift();
+    };
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  child.stdout.on('data', keeper());
+  child.stderr.on('data', keeper());
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   const vault = {
@@ -69,6 +75,81 @@ async function startVault(binary, nodeUrl, dataDir) {
   const logged = lines.map((line) => line.match(/vault account (0x[0-9a-f]{64})/)?.[1]).find(Boolean);
   assert.equal(logged, vault.publicKey, 'the vault logs the account it publishes');
   return vault;
+}
+
+/// Runs `medchain --json …` without waiting: resolves to the parsed JSON line (rejects on a
+/// non-zero exit). For commands of different identities that may run at the same time.
+function cliAsync(medchain, baseArgs, identity, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(medchain, [...baseArgs, '--identity', identity, ...args], {
+      env: { ...process.env, MEDCHAIN_PASSPHRASE: PASSPHRASE },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    // 'close', not 'exit': stdout is complete only once its pipe closed.
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+      else reject(new Error(`medchain ${args.join(' ')} (as ${identity}) exited ${code}: ${stdout}${stderr}`));
+    });
+  });
+}
+
+/// Encrypted statistics through the CLI: a key holder's study key, a study, ten patients'
+/// encrypted contributions, and the holder's verified decryption of the total.
+async function study(api, { alice, cli, dir, keyring }) {
+  const PATIENTS = 10;
+  const names = ['researcher', 'holder', ...Array.from({ length: PATIENTS }, (_, i) => `participant${i}`)];
+  const ids = {};
+  for (const name of names) ids[name] = cli(null, ['keys', 'new', name]).out;
+  await submit(api, api.tx.utility.batchAll(names.map((name) => api.tx.balances.transferKeepAlive(ids[name].account, 1000n * UNIT))), alice, 'funding of the study');
+  await submit(api, api.tx.sudo.sudo(api.tx.participants.register(ids.researcher.account, ['Researcher'], blake2AsHex('credential of the researcher'), null, null, null)), alice, 'registration of the researcher');
+
+  // The key holder's study key, derived from their mnemonic for the next study id.
+  const { out: key } = cli('holder', ['study', 'key']);
+  const protocol = join(dir, 'protocol.txt');
+  writeFileSync(protocol, 'LOINC 8867-4 heart rate, beats/minute, latest value');
+  const { out: opened } = cli('researcher', ['study', 'create', '--question', protocol, '--category', 'Observation',
+    '--bits', '16', '--holder', ids.holder.account, '--key', key.key, '--study', String(key.study),
+    '--duration', '25', '--min-cohort', String(PATIENTS), '--capacity', '32']);
+  assert.equal(opened.study, key.study);
+  const studyId = opened.study;
+  log(`study ${studyId} opened until block ${opened.deadline}, key holder ${ids.holder.account}`);
+
+  // Each participant consents to research by the researcher and contributes, in parallel.
+  const values = Array.from({ length: PATIENTS }, (_, i) => 60 + 7 * i);
+  const base = ['--json', ...cli.baseArgs];
+  await Promise.all(values.map(async (value, i) => {
+    const who = `participant${i}`;
+    await cliAsync(cli.medchain, base, who, ['consent', 'grant', '--to', ids.researcher.account, '--actions', 'Use',
+      '--purposes', 'Research', '--categories', 'Observation']);
+    const contributed = await cliAsync(cli.medchain, base, who, ['study', 'contribute', String(studyId), '--value', String(value)]);
+    assert.equal(contributed.study, studyId);
+  }));
+  const { out: shown } = cli(null, ['study', 'show', String(studyId)]);
+  assert.equal(shown.contributions, PATIENTS);
+  assert.equal(shown.total, null, 'nothing decrypted before the deadline');
+  log(`${PATIENTS} encrypted contributions verified on chain`);
+
+  // A second contribution by the same participant is refused by the chain.
+  const twice = cli('participant0', ['study', 'contribute', String(studyId), '--value', '1'], { expectFail: true });
+  assert.equal(twice.status, 5);
+  assert.ok(twice.out.error.message.includes('AlreadyContributed'), JSON.stringify(twice.out));
+  // Only the key holder decrypts, and only after the deadline.
+  assert.equal(cli('researcher', ['study', 'tally', String(studyId)], { expectFail: true }).status, 2);
+  for (;;) {
+    const number = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+    if (number > opened.deadline) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const { out: tally } = cli('holder', ['study', 'tally', String(studyId)]);
+  const sum = values.reduce((a, b) => a + b, 0);
+  assert.equal(tally.total, sum, 'the decrypted total is the sum of the values');
+  const stored = (await api.query.encryptedStats.studies(studyId)).unwrap();
+  assert.equal(stored.status.asDecrypted.total.toNumber(), sum, 'the chain verified and stored the total');
+  log(`study ${studyId}: the holder decrypted and published the total ${sum}, verified on chain`);
 }
 
 export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
@@ -110,10 +191,12 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
       if (expectFail) assert.notEqual(status, 0, `medchain ${args.join(' ')} should fail: ${line}`);
       return { out, status };
     };
+    cli.medchain = medchain;
+    cli.baseArgs = ['--node', nodeUrl, '--vault', vault.url, '--keystore', keystore];
 
     // Identities.
     const ids = {};
-    for (const name of ['patient', 'provider', 'stranger']) {
+    for (const name of ['patient', 'provider', 'stranger', 'responder']) {
       const { out } = cli(null, ['keys', 'new', name]);
       assert.equal(out.ok, true);
       assert.equal(out.name, name);
@@ -127,7 +210,7 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     await submit(
       api,
       api.tx.utility.batchAll(
-        [vaultAccount, ids.patient.account, ids.provider.account, ids.stranger.account].map((who) =>
+        [vaultAccount, ids.patient.account, ids.provider.account, ids.stranger.account, ids.responder.account].map((who) =>
           api.tx.balances.transferKeepAlive(who, 100n * UNIT),
         ),
       ),
@@ -138,6 +221,7 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
       submit(api, api.tx.sudo.sudo(api.tx.participants.register(who, [role], blake2AsHex(`credential of ${what}`), null, key, null)), alice, `registration of ${what}`);
     await register(vaultAccount, 'HealthcareOrganization', vault.publicKey, 'the vault');
     await register(ids.provider.account, 'Practitioner', ids.provider.x25519, 'the provider');
+    await register(ids.responder.account, 'EmergencyResponder', ids.responder.x25519, 'the emergency responder');
     const published = (await api.call.participantsApi.participant(ids.provider.account)).unwrap();
     assert.equal(published.encryptionKey.toHex(), ids.provider.x25519, 'the provider X25519 key is on chain');
     log('vault and provider registered; the provider X25519 key is published');
@@ -152,9 +236,15 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     const original = join(dir, 'observation.json');
     writeFileSync(original, fhir);
     const { out: added } = cli('patient', ['records', 'add', original, '--category', 'Observation', '--confidentiality', 'Normal']);
-    const recordId = added.record_id;
+    let recordId = added.record_id;
     assert.equal(typeof recordId, 'number', `records add gave no id: ${JSON.stringify(added)}`);
-    const onChain = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
+    // The transaction's events come back in words and JSON.
+    const registered = added.transactions[0].events.find((e) => e.event === 'RecordRegistered');
+    assert.equal(registered.pallet, 'MedicalRecords');
+    assert.equal(registered.fields.id, recordId);
+    assert.equal(registered.fields.patient, ids.patient.account, 'accounts in events are SS58 addresses');
+    assert.equal(registered.fields.category, 'Observation');
+    let onChain = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
     assert.equal(onChain.contentHash.unwrap().toHex(), added.content_hash, 'the chain has the uploaded hash');
     assert.equal(onChain.subject.toString(), ids.patient.account);
     const { out: listed } = cli('patient', ['records', 'list']);
@@ -181,6 +271,27 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     assert.equal(readFileSync(fetched, 'utf8'), fhir, 'the provider gets the original bytes');
     log('the provider fetched and decrypted the record');
 
+    // 3b. The patient amends the record: a new version, the old one superseded; the provider
+    // (consented for all data) reads the new version once the patient shares its key.
+    const fhir2 = JSON.stringify({ ...JSON.parse(fhir), valueQuantity: { value: 74, unit: 'beats/minute' } });
+    const amendedFile = join(dir, 'observation-v2.json');
+    writeFileSync(amendedFile, fhir2);
+    const { out: amended } = cli('patient', ['records', 'amend', String(recordId), amendedFile]);
+    assert.equal(amended.replaces, recordId);
+    assert.equal(amended.version, 2);
+    const old = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
+    assert.equal(old.status.toString(), 'Superseded', 'the old version is superseded');
+    recordId = amended.record_id;
+    added.content_hash = amended.content_hash;
+    onChain = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
+    assert.equal(onChain.contentHash.unwrap().toHex(), amended.content_hash);
+    assert.equal(onChain.replaces.unwrap().toNumber(), amended.replaces);
+    cli('patient', ['records', 'share', String(recordId), '--to', ids.provider.account, '--x25519', ids.provider.x25519]);
+    const fetched2 = join(dir, 'fetched-v2.json');
+    cli('provider', ['records', 'get', String(recordId), '--out', fetched2]);
+    assert.equal(readFileSync(fetched2, 'utf8'), fhir2, 'the provider gets the amended version');
+    log(`record amended: version 2 is record ${recordId}, the first superseded; the provider reads version 2`);
+
     // 4. A third party is refused, and the refusal is on chain.
     const headBefore = (await api.call.consentApi.auditHead(ids.patient.account)).count.toNumber();
     const refused = cli('stranger', ['records', 'get', String(recordId), '--out', join(dir, 'stolen.json')], { expectFail: true });
@@ -194,6 +305,41 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     assert.equal(denial.permitted, false);
     assert.equal(denial.record, String(recordId));
     log(`the stranger is refused (exit 6); access log count ${headBefore} -> ${headAfter}`);
+
+    // 4b. The patient reads their access log: every entry from the chain's events, each link
+    // recomputed up to the head the chain keeps.
+    const { out: accessLog } = cli('patient', ['consent', 'log']);
+    assert.equal(accessLog.count, headAfter);
+    assert.equal(accessLog.entries.length, headAfter, 'every logged access was found');
+    assert.equal(accessLog.complete, true, `the log verifies against its head: ${JSON.stringify(accessLog)}`);
+    assert.deepEqual(accessLog.broken, []);
+    const last = accessLog.entries.at(-1);
+    assert.equal(last.accessor, ids.stranger.account);
+    assert.equal(last.permitted, false);
+    assert.equal(last.logger, vaultAccount, 'the vault logged it');
+    assert.ok(accessLog.entries.some((e) => e.accessor === ids.provider.account && e.permitted), 'the provider reads are logged');
+    log(`access log: ${accessLog.count} entries, hash chain verified against the head on chain`);
+
+    // 4c. Break-glass: a registered emergency responder gets emergency-treatment access for the
+    // emergency period, visible to the patient, and ends it.
+    const emergencyCheck = (expectFail) =>
+      cli(null, ['consent', 'check', '--patient', ids.patient.account, '--accessor', ids.responder.account,
+        '--record', String(recordId), '--purpose', 'EmergencyTreatment'], { expectFail });
+    assert.equal(emergencyCheck(true).status, 6, 'no access before the emergency');
+    const note = join(dir, 'emergency.txt');
+    writeFileSync(note, 'unconscious patient admitted to the emergency department');
+    const { out: glass } = cli('responder', ['consent', 'emergency', 'start', '--patient', ids.patient.account,
+      '--reason', 'PatientIncapacitated', '--justification', note]);
+    assert.equal(typeof glass.emergency_id, 'number');
+    assert.ok(glass.transactions[0].events.some((e) => e.event === 'EmergencyAccessStarted' && e.fields.provider === ids.responder.account));
+    const permitted = emergencyCheck(false).out;
+    assert.ok(permitted.decision.includes('Emergency'), `permitted by the emergency: ${permitted.decision}`);
+    const { out: listedEmergencies } = cli('patient', ['consent', 'emergency', 'list']);
+    assert.deepEqual(listedEmergencies.emergencies.map((e) => [e.id, e.provider, e.reason]),
+      [[glass.emergency_id, ids.responder.account, 'PatientIncapacitated']]);
+    cli('responder', ['consent', 'emergency', 'end', String(glass.emergency_id)]);
+    assert.equal(emergencyCheck(true).status, 6, 'no access after the emergency ended');
+    log(`break-glass access ${glass.emergency_id}: permitted, listed for the patient, ended`);
 
     // 5. The patient revokes: the provider is refused from then on.
     cli('patient', ['consent', 'revoke', String(consentId)]);
@@ -224,6 +370,8 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     const again = cli('patient', ['records', 'confirm-erasure', String(recordId)], { expectFail: true });
     assert.ok(again.out.error.message.includes('already erased'), JSON.stringify(again.out));
     log(`record ${recordId} erased: vault receipt verified, tombstone on chain`);
+
+    await study(api, { alice, cli, dir, keyring });
   } catch (error) {
     if (vault) console.error(`[e2e] last vault output:\n${vault.lastLines()}`);
     throw error;

@@ -6,7 +6,7 @@
 // Starts one node on free local ports, runs the suites in order (default: all), and stops the
 // node. The `stats` suite makes its proofs with the `medchain-crypto` tool, found beside the
 // node binary (`cargo build --release -p medchain-crypto --features cli`); the `client` suite
-// runs `medchain` and `medchain-vault`, also found there. Any failure exits non-zero with the reason and the node's last log lines.
+// runs `medchain` and `medchain-vault`, and the `client_supply` suite `medchain`, also found there. Any failure exits non-zero with the reason and the node's last log lines.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,9 +14,9 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { connect, log, startNode, withTimeout } from './lib.mjs';
 
-const SUITES = ['foundation', 'records', 'consent', 'supply', 'stats', 'client'];
+const SUITES = ['foundation', 'records', 'consent', 'supply', 'stats', 'client', 'client_supply'];
 const [binary, ...selected] = process.argv.slice(2);
-const OVERALL_TIMEOUT_MS = 900_000;
+const OVERALL_TIMEOUT_MS = 1_500_000;
 
 if (!binary) {
   console.error(`usage: node run.mjs <path to medchain-node> [${SUITES.join('|')} ...]`);
