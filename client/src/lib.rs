@@ -1,7 +1,7 @@
 //! # medchain-client
 //!
-//! The library behind the `medchain` command-line tool and the `medchain-vault` service (work in
-//! progress, issue 7): keys, record encryption and key envelopes, and the vault's wire protocol.
+//! The library behind the `medchain` command-line tool and the `medchain-vault` service: keys,
+//! record encryption and key envelopes, the vault's wire protocol and client, and the chain.
 //!
 //! A record is encrypted on the client and kept off-chain in a vault; the chain keeps only its
 //! content hash (the BLAKE2-256 of the sealed bytes, an `H256`), a locator and a category. Its
@@ -64,8 +64,12 @@
 //!   uploads it (`PUT /v1/objects/{hash}`) and a key envelope for the signer (and for the
 //!   patient if their X25519 key is given), then `MedicalRecords.register_record` with the
 //!   locator `<vault>/v1/objects/0x<hash>`. Patient and custodian default to the signer. The
-//!   record id is found afterwards in the patient's records index (runtime API
-//!   `MedicalRecordsApi_patient_records`), since [`chain::Chain::submit`] does not return events.
+//!   record id comes from the transaction's `RecordRegistered` event.
+//! - `records amend <id> <file> [--confidentiality <label>] [--patient-x25519 <hex>]`: the same
+//!   sealing and upload (to the vault of the record's locator unless `--vault`), then
+//!   `MedicalRecords.amend_record`: a new record id (from `RecordAmended`) with the next
+//!   version; the old one becomes Superseded. The patient, or a provider whose consent covers
+//!   `Correct`.
 //! - `records get <id> [--purpose Treatment] [--out file]`: reads the record on chain (runtime
 //!   API), fetches the sealed record and the signer's envelope from the vault of `--vault` or,
 //!   if not given, of the record's locator, checks the content hash against the chain, opens
@@ -93,8 +97,24 @@
 //!   (runtime API, no identity needed), `consent request --patient <a> --actions …
 //!   --purposes … --justification <file>` (only the file's hash goes on chain),
 //!   `consent requests [--patient <a>]`, `consent approve <id>`, `consent deny <id>`. Consent
-//!   and request ids are found afterwards through `ConsentApi_patient_consents` and
-//!   `ConsentApi_patient_requests`.
+//!   and request ids come from the transactions' events.
+//! - `consent emergency start --patient <a> --reason <EmergencyReason> [--justification
+//!   <file>]` (registered emergency responders; break-glass access with purpose
+//!   `EmergencyTreatment` for the chain's emergency period), `consent emergency end <id>`,
+//!   `consent emergency review <id> --verdict Justified|Unjustified [--finding <file>]`
+//!   (privacy officers), `consent emergency list [--patient <a>]` (runtime API),
+//!   `consent emergency policy allow|deny|only [--delegates a,b]`.
+//! - `consent log [--patient <a>] [--from-block N] [--to-block N]`: the head of the patient's
+//!   access-log hash chain (`ConsentApi_audit_head`) and every `Consent.AccessLogged` event in
+//!   the blocks read (a bar shows the scan), each link recomputed with
+//!   [`audit_link`](medchain_primitives::consent::audit_link); read from block 1 (the default)
+//!   the whole log is checked against the head on chain (`complete`). A broken link exits 7.
+//! - `study key [--study N]`, `study create --question <file> --category <c> [--bits 8|16|32]
+//!   --holder <a> --key <hex> --study <N> --duration <blocks> [--min-cohort 10] --capacity <n>`,
+//!   `study contribute <id> --value <v>`, `study tally <id>`, `study show <id>`: encrypted
+//!   statistics (pallet `EncryptedStats`) with `medchain-crypto`; see [`cli::study`]. A key
+//!   holder's study secret is HKDF-derived from their mnemonic, the genesis hash and the study
+//!   id ([`keys::Identity::derived_secret`]).
 //! - `supply …`, the drug supply chain (pallet `SupplyChain`), built on
 //!   `medchain_primitives::supply` (serial tree, GS1 check digits,
 //!   [`ExpiryDate`](medchain_primitives::supply::ExpiryDate), call and runtime-API types). A
@@ -111,8 +131,8 @@
 //!     that root and count.
 //!   - `supply ship --to <account> --items sscc:<SSCC>,lot:<GTIN>:<LOT>:<N>,unit:<GTIN>:<SERIAL>
 //!     (--documents TI,TH,TS | --documents-hash 0x…,0x…,0x…)`: `propose_transfer` with the
-//!     DSCSA documents' hashes; the transfer id is found afterwards among the receiver's
-//!     `SupplyChainApi_incoming_transfers`. `supply accept <transfer id>`.
+//!     DSCSA documents' hashes; the transfer id comes from the `TransferProposed` event.
+//!     `supply accept <transfer id>`.
 //!   - `supply dispense (--datamatrix <element string> | --gtin … --serial … --lot … --expiry
 //!     YYMMDD) --serials <file>`: verifies the pack first (exit 6 and nothing submitted unless
 //!     Verified), then `decommission(pack, Supplied)` with the Merkle proof from the file
@@ -138,6 +158,12 @@
 //! or transaction failed, 6 access denied (also `consent check` answering Deny, `supply verify`
 //! answering anything but Verified, `supply dispense` refusing an unverified pack), 7 integrity
 //! (hash mismatch, envelope or record not opening), 8 local file error.
+//!
+//! Every transaction is signed by subxt, submitted and followed to finality; the command then
+//! prints its block and its events in words ([`chain::ChainEvent::words`]; with `--json` a
+//! `transactions` list). A failed transaction reports the pallet's error by name. On a
+//! terminal (and without `--json`), a spinner shows where a transaction is and bars show
+//! uploads, downloads and block scans ([`cli::progress`]).
 //!
 //! ## Erasure
 //! Crypto-shredding: destroying a record's key and every key envelope (and the ciphertext) makes

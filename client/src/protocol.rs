@@ -23,8 +23,18 @@
 //! - `DELETE /v1/objects/{hash}`: the owner erases the object and its envelopes; the answer is
 //!   an [`ErasureReceipt`] signed by the vault.
 //!
-//! Errors are JSON [`ErrorBody`] with an HTTP status: 400 bad input, 401 authentication, 403
-//! refused by the chain, 404 unknown, 409 conflict, 413 too large, 503 chain unreachable.
+//! `{purpose}` is a variant name of the chain's `PurposeOfUse` (e.g. `Treatment`,
+//! `EmergencyTreatment`, `Research`), as the client prints it. Successes: 200 with the bytes
+//! (GET) or the JSON body named above, 201 for a new object or envelope, 200 for an object already
+//! there or an envelope replaced. Errors are JSON [`ErrorBody`] with an HTTP status: 400 bad input, 401 authentication
+//! (bad or missing signature, unknown, expired or replayed challenge), 403 refused by the chain
+//! or not the owner, 404 unknown (an erased record's object is unknown too), 405 method not
+//! allowed, 409 conflict, 413 too large (refused before the body is read), 429 too many open
+//! challenges, 500 storage failure, 503 chain unreachable (nothing is released without the
+//! chain's decision and its logging).
+//!
+//! The signed path is the one the client sends: a reverse proxy (e.g. one terminating TLS in
+//! front of the vault) must pass it unchanged.
 
 use serde::{Deserialize, Serialize};
 

@@ -802,11 +802,13 @@ pub async fn run(context: &Context, command: &SupplyCommand) -> Result<Output, C
 			let event = document.hash()?;
 			let (_, identity) = context.unlock()?;
 			let chain = context.chain().await?;
-			chain.submit(&accept_transfer_call(*id, &event), identity.keypair()).await?;
+			let finalized =
+				context.submit(&chain, &accept_transfer_call(*id, &event), identity.keypair()).await?;
 			Ok(Output::new(
 				json!({"transfer_id": id, "receiving_event": hex0x(event.as_bytes())}),
 				format!("transfer {id} accepted\n"),
-			))
+			)
+			.with_transaction("SupplyChain.accept_transfer", &finalized))
 		},
 		SupplyCommand::Dispense(args) => dispense(context, args).await,
 		SupplyCommand::Recall(args) => recall(context, args).await,
@@ -844,7 +846,8 @@ async fn register(context: &Context, args: &RegisterArgs) -> Result<Output, CliE
 	let details = product_details(args)?;
 	let (_, identity) = context.unlock()?;
 	let chain = context.chain().await?;
-	chain.submit(&register_product_call(&args.gtin, &details), identity.keypair()).await?;
+	let finalized =
+		context.submit(&chain, &register_product_call(&args.gtin, &details), identity.keypair()).await?;
 	Ok(Output::new(
 		json!({
 			"gtin": text(&args.gtin),
@@ -853,7 +856,8 @@ async fn register(context: &Context, args: &RegisterArgs) -> Result<Output, CliE
 			"unit_tracked": details.unit_tracked,
 		}),
 		format!("product {} registered ({:?})\n", text(&args.gtin), details.kind),
-	))
+	)
+	.with_transaction("SupplyChain.register_product", &finalized))
 }
 
 async fn commission(context: &Context, args: &CommissionArgs) -> Result<Output, CliError> {
@@ -882,7 +886,7 @@ async fn commission(context: &Context, args: &CommissionArgs) -> Result<Output, 
 	let (_, identity) = context.unlock()?;
 	let chain = context.chain().await?;
 	let call = commission_lot_call(&args.gtin, &args.lot, &args.expiry, count, &root, &document);
-	chain.submit(&call, identity.keypair()).await?;
+	let finalized = context.submit(&chain, &call, identity.keypair()).await?;
 	let lot: Option<LotOf> =
 		chain.runtime_call("SupplyChainApi_lot", &(args.gtin, args.lot.clone()).encode()).await?;
 	let confirmed = lot.as_ref().is_some_and(|lot| lot.serials_root == root && lot.quantity == count);
@@ -893,7 +897,8 @@ async fn commission(context: &Context, args: &CommissionArgs) -> Result<Output, 
 			"{summary}\ncommissioned{}\n",
 			if confirmed { " (the chain's lot has this root and count)" } else { "" }
 		),
-	))
+	)
+	.with_transaction("SupplyChain.commission_lot", &finalized))
 }
 
 async fn ship(context: &Context, args: &ShipArgs) -> Result<Output, CliError> {
@@ -913,35 +918,17 @@ async fn ship(context: &Context, args: &ShipArgs) -> Result<Output, CliError> {
 	};
 	let event = args.document.hash()?;
 	let (_, identity) = context.unlock()?;
-	let me = identity.account_id();
 	let chain = context.chain().await?;
-	chain
-		.submit(&propose_transfer_call(&args.to, &args.items, &documents, &event), identity.keypair())
-		.await?;
-	// `Chain::submit` does not return events: find the id among the receiver's incoming ones.
-	let mut id = None;
-	let mut after: Option<TransferId> = None;
-	loop {
-		let page: Vec<(TransferId, TransferOf)> = chain
-			.runtime_call("SupplyChainApi_incoming_transfers", &(args.to, after, 100u32).encode())
-			.await?;
-		let Some(last) = page.last().map(|(id, _)| *id) else { break };
-		id = page
-			.iter()
-			.filter(|(_, t)| t.from == me && t.items.as_slice() == args.items.as_slice() && t.documents == documents && t.shipping_event == event)
-			.map(|(id, _)| *id)
-			.chain(id)
-			.max();
-		if page.len() < 100 || after == Some(last) {
-			break;
-		}
-		after = Some(last);
-	}
+	let call = propose_transfer_call(&args.to, &args.items, &documents, &event);
+	let finalized = context.submit(&chain, &call, identity.keypair()).await?;
+	let id = finalized
+		.event(PALLET, "TransferProposed")
+		.map(|event| event.decode::<TransferId>())
+		.transpose()?;
 	let id_text = id.map_or_else(|| "unknown".to_owned(), |id| id.to_string());
 	Ok(Output::new(
 		json!({
 			"transfer_id": id,
-			"transfer_id_source": "receiver's incoming transfers (runtime API SupplyChainApi_incoming_transfers)",
 			"to": ss58(&args.to),
 			"items": args.items.iter().map(goods_json).collect::<Vec<_>>(),
 			"documents": {
@@ -951,7 +938,8 @@ async fn ship(context: &Context, args: &ShipArgs) -> Result<Output, CliError> {
 			},
 		}),
 		format!("transfer {id_text} proposed to {} ({} items)\n", ss58(&args.to), args.items.len()),
-	))
+	)
+	.with_transaction("SupplyChain.propose_transfer", &finalized))
 }
 
 /// The pack reference (serial hash and proof) of `code`, from its lot's serials.
@@ -987,9 +975,8 @@ async fn dispense(context: &Context, args: &DispenseArgs) -> Result<Output, CliE
 		)
 		.with_exit_code(EXIT_DENIED));
 	}
-	chain
-		.submit(&decommission_call(&pack, DecommissionReason::Supplied, &document), identity.keypair())
-		.await?;
+	let call = decommission_call(&pack, DecommissionReason::Supplied, &document);
+	let finalized = context.submit(&chain, &call, identity.keypair()).await?;
 	let after = verify_unit(&chain, &code, &pack.proof).await?;
 	Ok(Output::new(
 		json!({
@@ -999,7 +986,8 @@ async fn dispense(context: &Context, args: &DispenseArgs) -> Result<Output, CliE
 			"verification_after": verification_name(&after),
 		}),
 		format!("pack {} dispensed; it now verifies as: {}\n", code.human_readable(), verification_words(&after)),
-	))
+	)
+	.with_transaction("SupplyChain.decommission", &finalized))
 }
 
 async fn recall(context: &Context, args: &RecallArgs) -> Result<Output, CliError> {
@@ -1009,12 +997,14 @@ async fn recall(context: &Context, args: &RecallArgs) -> Result<Output, CliError
 	let notice = args.document.hash()?;
 	let (_, identity) = context.unlock()?;
 	let chain = context.chain().await?;
-	chain.submit(&recall_lots_call(&args.gtin, &args.lots, &notice), identity.keypair()).await?;
+	let finalized =
+		context.submit(&chain, &recall_lots_call(&args.gtin, &args.lots, &notice), identity.keypair()).await?;
 	let lots: Vec<String> = args.lots.iter().map(|lot| text(lot)).collect();
 	Ok(Output::new(
 		json!({"gtin": text(&args.gtin), "lots": lots, "notice": hex0x(notice.as_bytes())}),
 		format!("lots {} of {} recalled\n", lots.join(", "), text(&args.gtin)),
-	))
+	)
+	.with_transaction("SupplyChain.recall_lots", &finalized))
 }
 
 /// The suspect items `args` name.
@@ -1051,11 +1041,17 @@ async fn flag_suspect(context: &Context, args: &FlagSuspectArgs) -> Result<Outpu
 	let reason = args.document.hash()?;
 	let (_, identity) = context.unlock()?;
 	let chain = context.chain().await?;
-	chain.submit(&flag_suspect_call(&items, &reason), identity.keypair()).await?;
+	let finalized = context.submit(&chain, &flag_suspect_call(&items, &reason), identity.keypair()).await?;
+	// SuspectFlagged { case, reporter, items }
+	let case = finalized
+		.event(PALLET, "SuspectFlagged")
+		.map(|event| event.decode::<u64>())
+		.transpose()?;
 	Ok(Output::new(
-		json!({"items": items.len(), "reason": hex0x(reason.as_bytes())}),
+		json!({"case_id": case, "items": items.len(), "reason": hex0x(reason.as_bytes())}),
 		format!("{} items flagged as suspect (quarantined)\n", items.len()),
-	))
+	)
+	.with_transaction("SupplyChain.flag_suspect", &finalized))
 }
 
 async fn verify(context: &Context, args: &VerifyArgs) -> Result<Output, CliError> {
@@ -1066,7 +1062,8 @@ async fn verify(context: &Context, args: &VerifyArgs) -> Result<Output, CliError
 	let in_file = serials.proof(&code.gtin, &code.serial);
 	let proof = match &in_file {
 		Some(proof) => proof.clone(),
-		None => serial_proof(&serials.leaves(&code.gtin), 0).expect("a serials file is not empty"),
+		None => serial_proof(&serials.leaves(&code.gtin), 0)
+			.ok_or_else(|| CliError::usage("the serials file holds no serial"))?,
 	};
 	let chain = context.chain().await?;
 	let verification = verify_unit(&chain, code, &proof).await?;
