@@ -109,6 +109,8 @@
 //!   the blocks read (a bar shows the scan), each link recomputed with
 //!   [`audit_link`](medchain_primitives::consent::audit_link); read from block 1 (the default)
 //!   the whole log is checked against the head on chain (`complete`). A broken link exits 7.
+//!   Events are state: blocks older than the node's state pruning window (256 blocks by
+//!   default) need an archive node (`--state-pruning archive`) or a later `--from-block`.
 //! - `study key [--study N]`, `study create --question <file> --category <c> [--bits 8|16|32]
 //!   --holder <a> --key <hex> --study <N> --duration <blocks> [--min-cohort 10] --capacity <n>`,
 //!   `study contribute <id> --value <v>`, `study tally <id>`, `study show <id>`: encrypted
