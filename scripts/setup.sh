@@ -42,8 +42,9 @@ apt_install() {
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# 1. System packages: clang/libclang for bindgen (RocksDB), protoc for libp2p, a C++ compiler.
-apt_install clang libclang-dev protobuf-compiler g++ make pkg-config git ca-certificates curl
+# 1. System packages: clang/libclang for bindgen (RocksDB), protoc for libp2p, a C++ compiler;
+#    openssl makes the end-to-end tests' certificates for an HTTPS vault.
+apt_install clang libclang-dev protobuf-compiler g++ make pkg-config git ca-certificates curl openssl
 log "system packages present"
 
 # 2. The host toolchain pinned in rust-toolchain.toml.

@@ -82,12 +82,14 @@
 //!   `MedicalRecordsApi_patient_records`, all pages) with status, hash and locator; without
 //!   `--patient`, the signer's.
 //! - `records erase <id>`: the parts of an erasure the signer may do, as the pallet allows: the
-//!   patient submits `MedicalRecords.request_erasure`; the owner of the object at the vault
-//!   (its uploader) deletes it (`DELETE /v1/objects/{hash}`) and checks the vault's signed
-//!   [`protocol::ErasureReceipt`] (signature, object, owner, and the key against the one the
-//!   vault publishes at `GET /v1/vault`); the custodian then submits
-//!   `MedicalRecords.confirm_erasure`, only once the object is deleted or absent. A patient who
-//!   uploaded and keeps their own record (the `records add` default) does all three. One
+//!   patient submits `MedicalRecords.request_erasure`; then the vault deletes the object and
+//!   its envelopes and signs a [`protocol::ErasureReceipt`] (checked: signature, object, and
+//!   the key against the one the vault publishes at `GET /v1/vault`). The custodian asks by
+//!   record id (`DELETE /v1/records/{id}`, only once erasure is requested on chain) and then
+//!   submits `MedicalRecords.confirm_erasure`; when the vault itself is the custodian, the
+//!   patient's `records erase` asks it, and the vault confirms on chain. Otherwise the
+//!   object's uploader may delete it by hash (`DELETE /v1/objects/{hash}`). A patient who
+//!   uploaded and keeps their own record (the `records add` default) does every step. One
 //!   version per call: an amended record's earlier versions are erased one by one.
 //!   `records confirm-erasure <id>`: the custodian's part alone, after the patient's request.
 //! - `consent grant --to <account> --actions Access,Use --purposes Treatment [--ceiling Normal]

@@ -22,6 +22,11 @@
 //!   same condition.
 //! - `DELETE /v1/objects/{hash}`: the owner erases the object and its envelopes; the answer is
 //!   an [`ErasureReceipt`] signed by the vault.
+//! - `DELETE /v1/records/{record_id}`: erasure by the record's custodian once the patient has
+//!   requested it on chain (`ErasurePending`); when the vault itself is the custodian, the
+//!   patient may ask, and the vault also confirms the erasure on chain. The answer is a
+//!   [`RecordErasure`] (409 `erasure_not_requested` before the patient's request, 403
+//!   `not_custodian` for anyone else).
 //!
 //! `{purpose}` is a variant name of the chain's `PurposeOfUse` (e.g. `Treatment`,
 //! `EmergencyTreatment`, `Research`), as the client prints it. Successes: 200 with the bytes
@@ -120,6 +125,22 @@ pub struct ErasureReceipt {
 	pub vault: String,
 	/// The vault's signature of [`receipt_message`], `0x` hex.
 	pub signature: String,
+}
+
+/// What `DELETE /v1/records/{record_id}` answers: the signed receipt of the object's erasure
+/// and whether the vault, as the custodian, confirmed it on chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordErasure {
+	/// The chain's record id.
+	pub record: u64,
+	/// The receipt of the object's erasure (its `owner` is the object's uploader).
+	pub receipt: ErasureReceipt,
+	/// Whether the vault confirmed the erasure on chain (it does when it is the custodian).
+	pub confirmed_on_chain: bool,
+	/// Why the vault, the custodian, could not confirm it (the object is erased all the same;
+	/// confirm with `confirm_erasure` later).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub confirmation_error: Option<String>,
 }
 
 /// What `GET /v1/vault` answers: the vault's public key, which signs its erasure receipts and

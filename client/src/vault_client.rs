@@ -7,8 +7,11 @@
 //! BLAKE2-256 hash of the body ([`sign_request`]), and sends the three headers. A challenge is
 //! good for one request, so each call here fetches its own.
 //!
-//! Plain `http://` vaults only for now (a vault on the same host or behind a TLS-terminating
-//! proxy that does not rewrite paths: the path is part of what is signed).
+//! `https://` vaults are verified against the system's trusted roots (rustls, with the
+//! certificates of the operating system) plus any CA certificates given
+//! ([`VaultClient::with_ca_pem`], the command's `--vault-ca`, e.g. a hospital's own CA);
+//! `http://` is for a vault on the same host. A proxy in front of a vault must not rewrite
+//! paths: the path is part of what is signed.
 
 use std::{
 	pin::Pin,
@@ -23,10 +26,12 @@ use hyper::{
 	header::{HeaderValue, CONTENT_TYPE},
 	Method, Request, StatusCode,
 };
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::{
 	client::legacy::{connect::HttpConnector, Client},
 	rt::TokioExecutor,
 };
+use rustls::pki_types::{pem::PemObject, CertificateDer};
 use medchain_primitives::health::{PurposeOfUse, RecordId};
 use subxt_signer::sr25519::Keypair;
 
@@ -108,6 +113,9 @@ pub enum VaultError {
 	/// The vault answered something this client cannot read.
 	#[error("the vault's answer is malformed: {0}")]
 	BadAnswer(String),
+	/// The TLS settings cannot be made (e.g. a CA file that holds no certificate).
+	#[error("TLS: {0}")]
+	Tls(String),
 }
 
 impl VaultError {
@@ -158,16 +166,31 @@ pub enum PutOutcome {
 /// A vault at one base URL, e.g. `http://127.0.0.1:8450`.
 pub struct VaultClient {
 	base: String,
-	http: Client<HttpConnector, ChunkedBody>,
+	http: Client<HttpsConnector<HttpConnector>, ChunkedBody>,
 	timeout: Duration,
 	progress: Option<ProgressFn>,
 }
 
 impl VaultClient {
-	/// A client of the vault at `base_url` (`http://host[:port]`, no path).
+	/// A client of the vault at `base_url` (`http[s]://host[:port]`, no path); an `https`
+	/// vault's certificate must chain to a root the system trusts.
 	pub fn new(base_url: &str) -> Result<Self, VaultError> {
+		Self::with_ca_pem(base_url, None)
+	}
+
+	/// As [`Self::new`], also trusting the CA certificates of `ca_pem` (PEM, one or more) for
+	/// an `https` vault.
+	pub fn with_ca_pem(base_url: &str, ca_pem: Option<&[u8]>) -> Result<Self, VaultError> {
 		let base = normalize_base_url(base_url)?;
-		let http = Client::builder(TokioExecutor::new()).build_http();
+		let tls = tls_config(base.starts_with("https://"), ca_pem)?;
+		let mut connector = HttpConnector::new();
+		connector.enforce_http(false);
+		let https = HttpsConnectorBuilder::new()
+			.with_tls_config(tls)
+			.https_or_http()
+			.enable_http1()
+			.wrap_connector(connector);
+		let http = Client::builder(TokioExecutor::new()).build(https);
 		Ok(Self { base, http, timeout: DEFAULT_TIMEOUT, progress: None })
 	}
 
@@ -275,6 +298,19 @@ impl VaultClient {
 		let (_, body) = self.signed(Method::DELETE, &object_path(hash), Bytes::new(), signer).await?;
 		serde_json::from_slice(&body)
 			.map_err(|error| VaultError::BadAnswer(format!("erasure receipt: {error}")))
+	}
+
+	/// Asks the vault to erase the object of the chain's record `id` as its custodian (or as
+	/// its patient when the vault is the custodian), after the patient's request on chain.
+	pub async fn erase_record(
+		&self,
+		signer: &Keypair,
+		id: RecordId,
+	) -> Result<protocol::RecordErasure, VaultError> {
+		let path = format!("/v1/records/{id}");
+		let (_, body) = self.signed(Method::DELETE, &path, Bytes::new(), signer).await?;
+		serde_json::from_slice(&body)
+			.map_err(|error| VaultError::BadAnswer(format!("record erasure: {error}")))
 	}
 
 	/// One authenticated request: a fresh challenge, then the signed request.
@@ -421,6 +457,37 @@ impl Body for ChunkedBody {
 	}
 }
 
+/// The TLS settings of a vault client: the system's roots (for an `https` vault) and the
+/// certificates of `ca_pem`; TLS 1.2 and 1.3 with rustls' safe defaults.
+fn tls_config(https: bool, ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, VaultError> {
+	let bad = |reason: String| VaultError::Tls(reason);
+	let mut roots = rustls::RootCertStore::empty();
+	if https {
+		// Unreadable system certificates are skipped; a vault whose chain needs them then
+		// fails its handshake with a clear error.
+		for cert in rustls_native_certs::load_native_certs().certs {
+			let _ = roots.add(cert);
+		}
+	}
+	if let Some(pem) = ca_pem {
+		let mut added = 0usize;
+		for cert in CertificateDer::pem_slice_iter(pem) {
+			let cert = cert.map_err(|error| bad(format!("the CA file is not PEM certificates: {error}")))?;
+			roots.add(cert).map_err(|error| bad(format!("a CA certificate is not usable: {error}")))?;
+			added += 1;
+		}
+		if added == 0 {
+			return Err(bad("the CA file holds no PEM certificate".into()));
+		}
+	}
+	let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+	Ok(rustls::ClientConfig::builder_with_provider(provider)
+		.with_safe_default_protocol_versions()
+		.map_err(|error| bad(error.to_string()))?
+		.with_root_certificates(roots)
+		.with_no_client_auth())
+}
+
 /// `/v1/objects/0x<hash>`.
 fn object_path(hash: &ContentHash) -> String {
 	format!("/v1/objects/{}", to_hex(hash))
@@ -454,17 +521,15 @@ fn refusal(status: StatusCode, body: &[u8]) -> VaultError {
 pub fn normalize_base_url(url: &str) -> Result<String, VaultError> {
 	let invalid = |reason| VaultError::InvalidUrl { url: url.to_owned(), reason };
 	let trimmed = url.trim().trim_end_matches('/');
-	if trimmed.starts_with("https://") {
-		return Err(invalid("https vaults are not supported by this client yet (use http:// to a local vault or a TLS-terminating proxy)"));
-	}
-	let Some(authority) = trimmed.strip_prefix("http://") else {
-		return Err(invalid("it must start with http://"));
+	let Some(authority) = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"))
+	else {
+		return Err(invalid("it must start with https:// or http://"));
 	};
 	if authority.is_empty() {
 		return Err(invalid("it names no host"));
 	}
 	if authority.contains(['/', '?', '#', ' ']) {
-		return Err(invalid("it must be http://host[:port] without a path (the path is signed)"));
+		return Err(invalid("it must be https://host[:port] without a path (the path is signed)"));
 	}
 	trimmed
 		.parse::<hyper::Uri>()
@@ -553,11 +618,21 @@ mod tests {
 	}
 
 	#[test]
+	fn ca_files_must_hold_certificates() {
+		assert!(VaultClient::with_ca_pem("https://vault.example", None).is_ok());
+		let error = VaultClient::with_ca_pem("https://vault.example", Some(b"not a certificate")).err().unwrap();
+		assert!(matches!(error, VaultError::Tls(_)), "{error}");
+		let bad = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+		assert!(VaultClient::with_ca_pem("https://vault.example", Some(bad)).is_err());
+	}
+
+	#[test]
 	fn base_urls_are_checked() {
 		assert_eq!(normalize_base_url("http://127.0.0.1:8450/").unwrap(), "http://127.0.0.1:8450");
 		assert_eq!(normalize_base_url(" http://vault.local ").unwrap(), "http://vault.local");
-		assert!(normalize_base_url("https://vault.example").is_err());
+		assert_eq!(normalize_base_url("https://vault.example/").unwrap(), "https://vault.example");
 		assert!(normalize_base_url("ftp://vault").is_err());
+		assert!(normalize_base_url("https://vault.example/v1").is_err());
 		assert!(normalize_base_url("http://").is_err());
 		assert!(normalize_base_url("http://host/prefix").is_err());
 	}

@@ -14,6 +14,8 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +24,42 @@ import { UNIT, freePort, log, submit, withTimeout } from './lib.mjs';
 
 const PASSPHRASE = 'e2e passphrase, not secret';
 
+/// An unsigned request to `vault` (over HTTPS trusting only the test CA, if it serves TLS):
+/// its status and body.
+function vaultRequest(vault, method, path) {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, vault.url);
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(target, { method, ca: vault.ca ?? undefined, timeout: 5000 }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+    });
+    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.end();
+  });
+}
+
+/// A test CA and a certificate it signs for 127.0.0.1 (openssl): the files' paths.
+function makeCertificates(dir) {
+  const file = (name) => join(dir, name);
+  const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=medchain e2e test CA', '-keyout', file('ca.key'), '-out', file('ca.pem'));
+  openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-subj', '/CN=127.0.0.1', '-keyout', file('vault.key'), '-out', file('vault.csr'));
+  writeFileSync(file('vault.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n');
+  openssl('x509', '-req', '-in', file('vault.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+    '-days', '2', '-extfile', file('vault.ext'), '-out', file('vault.pem'));
+  return { ca: file('ca.pem'), cert: file('vault.pem'), key: file('vault.key') };
+}
+
 /// Starts the vault; resolves once it answers `GET /v1/vault`, with its account.
-async function startVault(binary, nodeUrl, dataDir) {
+async function startVault(binary, nodeUrl, dataDir, tls = null) {
   const port = await freePort();
   const args = ['--node', nodeUrl, '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`];
+  if (tls) args.push('--tls-cert', tls.cert, '--tls-key', tls.key);
   log(`starting ${binary} ${args.join(' ')}`);
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
@@ -42,9 +76,10 @@ async function startVault(binary, nodeUrl, dataDir) {
   child.stdout.on('data', keeper());
   child.stderr.on('data', keeper());
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const vault = {
     url,
+    ca: tls ? readFileSync(tls.ca) : null,
     child,
     lastLines: () => lines.join('\n'),
     async stop() {
@@ -60,9 +95,9 @@ async function startVault(binary, nodeUrl, dataDir) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the vault exited with ${child.exitCode}:\n${vault.lastLines()}`);
     try {
-      const response = await fetch(`${url}/v1/vault`);
-      if (response.ok) {
-        vault.publicKey = (await response.json()).public_key;
+      const response = await vaultRequest(vault, 'GET', '/v1/vault');
+      if (response.status === 200) {
+        vault.publicKey = JSON.parse(response.body).public_key;
         break;
       }
     } catch {
@@ -75,6 +110,22 @@ async function startVault(binary, nodeUrl, dataDir) {
   const logged = lines.map((line) => line.match(/vault account (0x[0-9a-f]{64})/)?.[1]).find(Boolean);
   assert.equal(logged, vault.publicKey, 'the vault logs the account it publishes');
   return vault;
+}
+
+/// Runs `medchain` to its end: exit status and stdout (never throws for a non-zero exit).
+function spawnSyncJson(medchain, argv) {
+  try {
+    const stdout = execFileSync(medchain, argv, {
+      env: { ...process.env, MEDCHAIN_PASSPHRASE: PASSPHRASE },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
+    return { status: 0, stdout };
+  } catch (error) {
+    if (error.status === null || error.status === undefined) throw error;
+    return { status: error.status, stdout: error.stdout };
+  }
 }
 
 /// Runs `medchain --json …` without waiting: resolves to the parsed JSON line (rejects on a
@@ -167,6 +218,7 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     /// Runs `medchain --json …` as `identity`; the parsed JSON line and the exit code.
     const cli = (identity, args, { expectFail = false } = {}) => {
       const argv = ['--json', '--node', nodeUrl, '--vault', vault.url, '--keystore', keystore];
+      if (vault.tls) argv.push('--vault-ca', vault.tls.ca);
       if (identity) argv.push('--identity', identity);
       argv.push(...args);
       let stdout;
@@ -192,7 +244,9 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
       return { out, status };
     };
     cli.medchain = medchain;
-    cli.baseArgs = ['--node', nodeUrl, '--vault', vault.url, '--keystore', keystore];
+    Object.defineProperty(cli, 'baseArgs', {
+      get: () => ['--node', nodeUrl, '--vault', vault.url, '--keystore', keystore, ...(vault.tls ? ['--vault-ca', vault.tls.ca] : [])],
+    });
 
     // Identities.
     const ids = {};
@@ -270,6 +324,23 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     assert.equal(got.content_hash, onChain.contentHash.unwrap().toHex());
     assert.equal(readFileSync(fetched, 'utf8'), fhir, 'the provider gets the original bytes');
     log('the provider fetched and decrypted the record');
+
+    // 3a. The vault restarts serving HTTPS (a certificate from a test CA the clients are given
+    // with --vault-ca): same data and key, so everything stored survives; the rest goes over TLS.
+    log(`vault stopped for the switch to HTTPS (${JSON.stringify(await vault.stop())})`);
+    const tls = makeCertificates(dir);
+    vault = await startVault(vaultBinary, nodeUrl, join(dir, 'vault'), tls);
+    vault.tls = tls;
+    assert.equal(keyring.encodeAddress(vault.publicKey), vaultAccount, 'the same vault key after the restart');
+    const overTls = join(dir, 'fetched-tls.json');
+    cli('provider', ['records', 'get', String(recordId), '--out', overTls]);
+    assert.equal(readFileSync(overTls, 'utf8'), fhir, 'the record is still there, now fetched over HTTPS');
+    // Without the test CA the client refuses the vault's certificate.
+    const untrusted = spawnSyncJson(medchain, ['--json', '--node', nodeUrl, '--vault', vault.url, '--keystore', keystore,
+      '--identity', 'provider', 'records', 'get', String(recordId), '--out', join(dir, 'untrusted.json')]);
+    assert.equal(untrusted.status, 4, `an untrusted certificate is a vault error: ${untrusted.stdout}`);
+    assert.ok(/certificate|UnknownIssuer/i.test(untrusted.stdout), untrusted.stdout);
+    log(`the vault serves HTTPS on ${vault.url}; the provider fetches over TLS, an untrusted certificate is refused`);
 
     // 3b. The patient amends the record: a new version, the old one superseded; the provider
     // (consented for all data) reads the new version once the patient shares its key.
@@ -355,7 +426,7 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     assert.equal(erased.vault.receipt.vault, vault.publicKey, 'the receipt is signed by the vault key');
     assert.equal(erased.confirmed, true);
     assert.equal(erased.status, 'Erased');
-    const objectStatus = (await fetch(`${vault.url}/v1/objects/${added.content_hash}`, { method: 'DELETE' })).status;
+    const objectStatus = (await vaultRequest(vault, 'DELETE', `/v1/objects/${added.content_hash}`)).status;
     assert.equal(objectStatus, 401, 'unsigned requests are refused');
     const tomb = (await api.call.medicalRecordsApi.record(recordId)).unwrap();
     assert.equal(tomb.status.toString(), 'Erased');
@@ -370,6 +441,23 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     const again = cli('patient', ['records', 'confirm-erasure', String(recordId)], { expectFail: true });
     assert.ok(again.out.error.message.includes('already erased'), JSON.stringify(again.out));
     log(`record ${recordId} erased: vault receipt verified, tombstone on chain`);
+
+    // 7. A record the vault keeps as custodian: the patient's erasure request, the vault's
+    // deletion and its own confirmation on chain, in one command.
+    const kept = join(dir, 'kept.json');
+    writeFileSync(kept, JSON.stringify({ resourceType: 'Observation', status: 'final', valueQuantity: { value: 37.2, unit: 'Cel' } }));
+    const { out: keptAdded } = cli('patient', ['records', 'add', kept, '--category', 'Observation', '--confidentiality', 'Normal', '--custodian', vaultAccount]);
+    const keptRecord = (await api.call.medicalRecordsApi.record(keptAdded.record_id)).unwrap();
+    assert.equal(keptRecord.custodian.toString(), vaultAccount, 'the vault is the custodian');
+    const { out: keptErased } = cli('patient', ['records', 'erase', String(keptAdded.record_id)]);
+    assert.equal(keptErased.requested, true);
+    assert.equal(keptErased.vault.by_record, true);
+    assert.equal(keptErased.vault.confirmed_by_vault, true, `the vault confirmed: ${JSON.stringify(keptErased)}`);
+    assert.equal(keptErased.status, 'Erased');
+    assert.equal(keptErased.transactions.length, 1, 'the patient submitted only the request');
+    const keptHex = keptAdded.content_hash.slice(2);
+    assert.equal(existsSync(join(dir, 'vault', 'objects', keptHex.slice(0, 2), keptHex)), false, 'the object is gone');
+    log(`record ${keptAdded.record_id} kept by the vault: erased by the vault on the patient's request, confirmed by the vault on chain`);
 
     await study(api, { alice, cli, dir, keyring });
   } catch (error) {

@@ -36,6 +36,8 @@ pub const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
 pub const DEFAULT_VAULT: &str = "http://127.0.0.1:8450";
 /// The keystore used unless `--keystore` says otherwise, under the home directory.
 pub const DEFAULT_KEYSTORE: &str = ".medchain/keystore.json";
+/// The environment variable naming a CA file for https vaults when `--vault-ca` is not given.
+pub const VAULT_CA_ENV: &str = "MEDCHAIN_VAULT_CA";
 /// The environment variable a passphrase is read from before prompting.
 pub const PASSPHRASE_ENV: &str = "MEDCHAIN_PASSPHRASE";
 
@@ -50,6 +52,10 @@ pub struct Cli {
 	/// use the vault of the record's locator if not given].
 	#[arg(long, global = true, value_name = "URL")]
 	pub vault: Option<String>,
+	/// Also trust these CA certificates (PEM) for an https vault, e.g. an organisation's own CA
+	/// [default: the file named by MEDCHAIN_VAULT_CA, if set].
+	#[arg(long, global = true, value_name = "PEM")]
+	pub vault_ca: Option<PathBuf>,
 	/// The keystore file [default: ~/.medchain/keystore.json].
 	#[arg(long, global = true, value_name = "PATH")]
 	pub keystore: Option<PathBuf>,
@@ -101,6 +107,7 @@ impl Command {
 pub struct Context {
 	node: String,
 	vault: Option<String>,
+	vault_ca: Option<PathBuf>,
 	keystore: Option<PathBuf>,
 	identity: Option<String>,
 	json: bool,
@@ -112,6 +119,10 @@ impl Context {
 		Self {
 			node: cli.node.clone(),
 			vault: cli.vault.clone(),
+			vault_ca: cli
+				.vault_ca
+				.clone()
+				.or_else(|| std::env::var_os(VAULT_CA_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)),
 			keystore: cli.keystore.clone(),
 			identity: cli.identity.clone(),
 			json: cli.json,
@@ -196,7 +207,13 @@ impl Context {
 	/// default vault.
 	pub fn vault(&self, fallback: Option<String>) -> Result<VaultClient, CliError> {
 		let url = self.vault.clone().or(fallback).unwrap_or_else(|| DEFAULT_VAULT.to_owned());
-		Ok(VaultClient::new(&url)?)
+		let ca = match &self.vault_ca {
+			Some(path) => Some(std::fs::read(path).map_err(|error| {
+				CliError::new(ErrorKind::Io, format!("{}: {error}", path.display()))
+			})?),
+			None => None,
+		};
+		Ok(VaultClient::with_ca_pem(&url, ca.as_deref())?)
 	}
 }
 

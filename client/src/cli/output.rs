@@ -324,4 +324,45 @@ mod tests {
 		let output = Output::new(json!([1, 2]), "");
 		assert_eq!(output.fields["value"], json!([1, 2]));
 	}
+
+	#[test]
+	fn transactions_print_their_block_and_events_in_words() {
+		use crate::chain::EventField;
+		let event = |pallet: &str, name: &str, fields: Vec<(&str, Value)>| ChainEvent {
+			pallet: pallet.into(),
+			name: name.into(),
+			fields: fields
+				.into_iter()
+				.map(|(name, value)| EventField { name: name.into(), type_name: None, value })
+				.collect(),
+			field_bytes: vec![],
+		};
+		let finalized = Finalized {
+			block_number: 12,
+			block_hash: [0xab; 32],
+			extrinsic_hash: [0xcd; 32],
+			events: vec![
+				event("Balances", "Withdraw", vec![("amount", json!(5))]),
+				event("Consent", "ConsentRevoked", vec![("id", json!(3)), ("status", json!("Inactive"))]),
+				event("System", "ExtrinsicSuccess", vec![]),
+			],
+		};
+		let output = Output::new(json!({"consent_id": 3}), "consent 3 revoked\n")
+			.with_transaction("Consent.revoke_consent", &finalized);
+		assert_eq!(
+			output.text,
+			format!(
+				"consent 3 revoked\nConsent.revoke_consent: finalized in block #12 (0x{})\n  event Consent.ConsentRevoked id=3 status=Inactive\n",
+				"ab".repeat(32)
+			)
+		);
+		let transactions = output.fields["transactions"].as_array().unwrap();
+		assert_eq!(transactions.len(), 1);
+		assert_eq!(transactions[0]["block"], 12);
+		assert_eq!(transactions[0]["events"].as_array().unwrap().len(), 1, "fees and success left out");
+		assert_eq!(transactions[0]["events"][0]["fields"]["status"], "Inactive");
+		// A second transaction of the same command is appended.
+		let output = output.with_transaction("Consent.revoke_consent", &finalized);
+		assert_eq!(output.fields["transactions"].as_array().unwrap().len(), 2);
+	}
 }

@@ -500,20 +500,33 @@ pub fn record_json(id: RecordId, record: &Record) -> serde_json::Value {
 pub struct ErasurePlan {
 	/// Submit `request_erasure` (the patient, not yet requested).
 	pub request: bool,
+	/// Ask the vault to erase by record id (`DELETE /v1/records/{id}`): the custodian, or the
+	/// patient when the vault is the custodian (it then confirms on chain itself).
+	pub by_record: bool,
 	/// Submit `confirm_erasure` after the vault deletion (the custodian).
 	pub confirm: bool,
 }
 
 /// The steps of an erasure `me` may take on `record`; `request` is false for
-/// `confirm-erasure` (custodian only). An error says why they may do nothing.
-pub fn erasure_plan(record: &Record, me: &AccountId, request: bool) -> Result<ErasurePlan, CliError> {
+/// `confirm-erasure` (custodian only); `vault_is_custodian` when the record's custodian is the
+/// vault's own account. An error says why they may do nothing.
+pub fn erasure_plan(
+	record: &Record,
+	me: &AccountId,
+	request: bool,
+	vault_is_custodian: bool,
+) -> Result<ErasurePlan, CliError> {
 	let patient = &record.subject == me;
 	let custodian = &record.custodian == me;
 	if record.status == RecordStatus::Erased {
 		return Err(CliError::new(ErrorKind::Failure, "the record is already erased"));
 	}
 	let requested = record.status.is_erasure_requested();
-	let plan = ErasurePlan { request: request && patient && !requested, confirm: custodian };
+	let plan = ErasurePlan {
+		request: request && patient && !requested,
+		by_record: custodian || (request && patient && vault_is_custodian),
+		confirm: custodian,
+	};
 	if !custodian {
 		if !request {
 			return Err(CliError::new(
@@ -531,7 +544,7 @@ pub fn erasure_plan(record: &Record, me: &AccountId, request: bool) -> Result<Er
 				),
 			));
 		}
-		if requested {
+		if requested && !vault_is_custodian {
 			return Err(CliError::new(
 				ErrorKind::Failure,
 				format!("erasure already requested: its custodian {} must confirm it", ss58(&record.custodian)),
@@ -546,12 +559,13 @@ pub fn erasure_plan(record: &Record, me: &AccountId, request: bool) -> Result<Er
 	Ok(plan)
 }
 
-/// The receipt checked: the vault's signature, for the object `hash` and the owner `me`; and
-/// the vault key it names against `expected`, the key the vault publishes (if it does).
+/// The receipt checked: the vault's signature, for the object `hash` and (if given) the owner
+/// `owner`; and the vault key it names against `expected`, the key the vault publishes (if it
+/// does).
 pub fn check_receipt(
 	receipt: &ErasureReceipt,
 	hash: &ContentHash,
-	me: &AccountId,
+	owner: Option<&AccountId>,
 	expected: Option<&[u8; 32]>,
 ) -> Result<[u8; 32], CliError> {
 	let bad = |why: &str| CliError::new(ErrorKind::Integrity, format!("the vault's erasure receipt {why}"));
@@ -559,8 +573,10 @@ pub fn check_receipt(
 	if receipt.object != hex0x(hash) {
 		return Err(bad(&format!("names another object ({})", receipt.object)));
 	}
-	if receipt.owner != hex0x(me) {
-		return Err(bad(&format!("names another owner ({})", receipt.owner)));
+	if let Some(owner) = owner {
+		if receipt.owner != hex0x(owner) {
+			return Err(bad(&format!("names another owner ({})", receipt.owner)));
+		}
 	}
 	if let Some(expected) = expected {
 		if &signer != expected {
@@ -576,34 +592,44 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 	let signer = identity.keypair();
 	let chain = context.chain().await?;
 	let record = fetch_record(&chain, id).await?;
-	let plan = erasure_plan(&record, &me, request)?;
 	let hash = record.content_hash.map(|hash| hash.0);
 	let locator = String::from_utf8_lossy(&record.locator).into_owned();
+	let vault = context.vault(base_from_locator(&locator))?;
+	// The key the vault publishes: it checks receipts and tells whether the vault is the
+	// custodian (a vault that does not publish one is never taken for the custodian).
+	let published = match vault.vault_key().await {
+		Ok(key) => Some(key),
+		Err(VaultError::Refused { status: 404, .. }) => None,
+		Err(error) => return Err(CliError::from(error).context("the vault's key")),
+	};
+	let vault_is_custodian = published == Some(record.custodian);
+	let plan = erasure_plan(&record, &me, request, vault_is_custodian)?;
 
 	let mut transactions = Vec::new();
+	let mut lines = Vec::new();
 	if plan.request {
 		let call = Call::new("MedicalRecords", "request_erasure", (id,));
 		transactions.push(("MedicalRecords.request_erasure", context.submit(&chain, &call, signer).await?));
-	}
-
-	// The vault: only the object's owner may delete it.
-	let mut vault_outcome = json!(null);
-	let mut deleted_or_gone = false;
-	let mut lines = Vec::new();
-	if plan.request {
 		lines.push(format!("erasure of record {id} requested on chain"));
 	}
+
+	// The vault: by record id for the custodian (and the patient of a vault-kept record), by
+	// object for its uploader otherwise.
+	let mut vault_outcome = json!(null);
+	let mut deleted_or_gone = false;
+	let mut confirmed_by_vault = false;
 	if let Some(hash) = hash {
-		let vault = context.vault(base_from_locator(&locator))?;
-		match vault.delete_object(signer, &hash).await {
-			Ok(receipt) => {
-				let published = match vault.vault_key().await {
-					Ok(key) => Some(key),
-					Err(VaultError::Refused { status: 404, .. }) => None,
-					Err(error) => return Err(CliError::from(error).context("the vault's key")),
-				};
-				let signer_key = check_receipt(&receipt, &hash, &me, published.as_ref())?;
+		let outcome = if plan.by_record {
+			vault.erase_record(signer, id).await.map(|erasure| (erasure.receipt.clone(), Some(erasure)))
+		} else {
+			vault.delete_object(signer, &hash).await.map(|receipt| (receipt, None))
+		};
+		match outcome {
+			Ok((receipt, erasure)) => {
+				let owner = if plan.by_record { None } else { Some(&me) };
+				let signer_key = check_receipt(&receipt, &hash, owner, published.as_ref())?;
 				deleted_or_gone = true;
+				confirmed_by_vault = erasure.as_ref().is_some_and(|erasure| erasure.confirmed_on_chain);
 				lines.push(format!(
 					"vault {} erased object {} (receipt signed by {}, {})",
 					vault.base_url(),
@@ -611,12 +637,20 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 					hex0x(&signer_key),
 					if published.is_some() { "the vault's published key" } else { "a key the vault does not publish" }
 				));
+				if confirmed_by_vault {
+					lines.push(format!("the vault, the record's custodian, confirmed the erasure of record {id} on chain"));
+				}
+				if let Some(error) = erasure.as_ref().and_then(|erasure| erasure.confirmation_error.as_ref()) {
+					lines.push(format!("the vault could not confirm on chain: {error}"));
+				}
 				vault_outcome = json!({
 					"deleted": true,
 					"vault": vault.base_url(),
 					"receipt": receipt,
 					"receipt_verified": true,
 					"receipt_key_is_vault_key": published.is_some(),
+					"by_record": plan.by_record,
+					"confirmed_by_vault": confirmed_by_vault,
 				});
 			},
 			Err(VaultError::Refused { status: 404, code, .. }) => {
@@ -625,7 +659,7 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 				vault_outcome = json!({ "deleted": false, "vault": vault.base_url(), "absent": true, "code": code });
 			},
 			Err(VaultError::Refused { status: 403, code, .. }) => {
-				lines.push(format!("not deleted in the vault {}: you do not own the object ({code})", vault.base_url()));
+				lines.push(format!("not deleted in the vault {}: you may not erase it there ({code})", vault.base_url()));
 				vault_outcome = json!({ "deleted": false, "vault": vault.base_url(), "not_owner": true, "code": code });
 			},
 			Err(error) => {
@@ -638,13 +672,13 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 		}
 	}
 
-	let mut confirmed = false;
-	if plan.confirm {
+	let mut confirmed = confirmed_by_vault;
+	if plan.confirm && !confirmed_by_vault {
 		if !deleted_or_gone {
 			return Err(CliError::new(
 				ErrorKind::Vault,
 				format!(
-					"not confirmed on chain: the object was not deleted in the vault (you are the custodian but not its owner there){}",
+					"not confirmed on chain: the object was not deleted in the vault{}",
 					if plan.request { "; erasure is requested on chain" } else { "" }
 				),
 			));
@@ -653,7 +687,7 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 		transactions.push(("MedicalRecords.confirm_erasure", context.submit(&chain, &call, signer).await?));
 		confirmed = true;
 		lines.push(format!("erasure of record {id} confirmed on chain"));
-	} else {
+	} else if !confirmed {
 		lines.push(format!("the custodian {} must confirm the erasure on chain", ss58(&record.custodian)));
 	}
 	let after = fetch_record(&chain, id).await?;
@@ -764,20 +798,20 @@ mod tests {
 
 	#[test]
 	fn erasure_plans_follow_the_pallet_roles() {
-		let plan = |r: &Record, me: u8, request: bool| erasure_plan(r, &[me; 32], request);
+		let plan = |r: &Record, me: u8, request: bool| erasure_plan(r, &[me; 32], request, false);
 		// Patient who is also the custodian: both steps.
 		let own = record(1, 1, RecordStatus::Current);
-		assert_eq!(plan(&own, 1, true).unwrap(), ErasurePlan { request: true, confirm: true });
+		assert_eq!(plan(&own, 1, true).unwrap(), ErasurePlan { request: true, by_record: true, confirm: true });
 		// Patient with another custodian: request only.
 		let kept = record(1, 2, RecordStatus::Current);
-		assert_eq!(plan(&kept, 1, true).unwrap(), ErasurePlan { request: true, confirm: false });
+		assert_eq!(plan(&kept, 1, true).unwrap(), ErasurePlan { request: true, by_record: false, confirm: false });
 		// The custodian before the request: nothing to confirm.
 		assert!(plan(&kept, 2, true).is_err());
 		assert!(plan(&kept, 2, false).is_err());
 		// After the request: the custodian confirms, the patient may not request again.
 		let pending = record(1, 2, RecordStatus::ErasurePending);
-		assert_eq!(plan(&pending, 2, false).unwrap(), ErasurePlan { request: false, confirm: true });
-		assert_eq!(plan(&pending, 2, true).unwrap(), ErasurePlan { request: false, confirm: true });
+		assert_eq!(plan(&pending, 2, false).unwrap(), ErasurePlan { request: false, by_record: true, confirm: true });
+		assert_eq!(plan(&pending, 2, true).unwrap(), ErasurePlan { request: false, by_record: true, confirm: true });
 		assert!(plan(&pending, 1, true).is_err());
 		assert_eq!(plan(&pending, 1, false).unwrap_err().kind, ErrorKind::Usage);
 		// A third party, and an erased record.
@@ -785,6 +819,12 @@ mod tests {
 		assert!(plan(&record(1, 1, RecordStatus::Erased), 1, true).is_err());
 		// Superseded versions are erased too.
 		assert!(plan(&record(1, 1, RecordStatus::Superseded), 1, true).unwrap().request);
+		// The vault (account 2) keeps the record: the patient asks it to erase, before and
+		// after the request, and it confirms on chain itself.
+		let vault_kept = |r: &Record, me: u8| erasure_plan(r, &[me; 32], true, true);
+		assert_eq!(vault_kept(&kept, 1).unwrap(), ErasurePlan { request: true, by_record: true, confirm: false });
+		assert_eq!(vault_kept(&pending, 1).unwrap(), ErasurePlan { request: false, by_record: true, confirm: false });
+		assert!(vault_kept(&kept, 3).is_err());
 	}
 
 	#[test]
@@ -804,12 +844,13 @@ mod tests {
 			signature: hex0x(&signature.to_bytes()),
 		};
 		let key = vault.public.to_bytes();
-		assert_eq!(check_receipt(&receipt, &hash, &me, Some(&key)).unwrap(), key);
-		assert_eq!(check_receipt(&receipt, &hash, &me, None).unwrap(), key);
-		assert_eq!(check_receipt(&receipt, &hash, &me, Some(&[3; 32])).unwrap_err().kind, ErrorKind::Integrity);
-		assert!(check_receipt(&receipt, &[9; 32], &me, None).is_err());
-		assert!(check_receipt(&receipt, &hash, &[9; 32], None).is_err());
-		assert!(check_receipt(&ErasureReceipt { erased_at: 10, ..receipt }, &hash, &me, None).is_err());
+		assert_eq!(check_receipt(&receipt, &hash, Some(&me), Some(&key)).unwrap(), key);
+		assert_eq!(check_receipt(&receipt, &hash, Some(&me), None).unwrap(), key);
+		assert_eq!(check_receipt(&receipt, &hash, None, Some(&key)).unwrap(), key);
+		assert_eq!(check_receipt(&receipt, &hash, Some(&me), Some(&[3; 32])).unwrap_err().kind, ErrorKind::Integrity);
+		assert!(check_receipt(&receipt, &[9; 32], Some(&me), None).is_err());
+		assert!(check_receipt(&receipt, &hash, Some(&[9; 32]), None).is_err());
+		assert!(check_receipt(&ErasureReceipt { erased_at: 10, ..receipt }, &hash, Some(&me), None).is_err());
 	}
 
 	/// `MultiAddress::<AccountId32, ()>::Id` encodes as index 0 then the 32 bytes.

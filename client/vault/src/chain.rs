@@ -15,6 +15,8 @@
 //!   [`Decision::reason`];
 //! - [`Chain::log_access`]: the entries appended to the patient's access log on chain, signed
 //!   by the vault's account, before it returns;
+//! - [`Chain::confirm_erasure`]: `MedicalRecords.confirm_erasure(record_id)` signed by the
+//!   vault's account (when the vault is the record's custodian), finalized before it returns;
 //! - a node that cannot be reached, or a transaction that is not included, is
 //!   [`ChainError::Unavailable`]: the vault then releases nothing (503).
 
@@ -44,6 +46,8 @@ pub struct RecordInfo {
 	pub created: u32,
 	/// Whether the record is erased on chain (a tombstone).
 	pub erased: bool,
+	/// Whether the patient has requested its erasure on chain (`ErasurePending`).
+	pub erasure_requested: bool,
 }
 
 /// The chain's answer to "may this caller access this record for this purpose?".
@@ -123,6 +127,10 @@ pub trait Chain: Send + Sync + 'static {
 		patient: &AccountId,
 		entries: Vec<AccessLogEntry>,
 	) -> Result<(), ChainError>;
+
+	/// Confirms on chain, as the record's custodian, that record `record_id` is erased (after
+	/// the patient's request). Returns once that is finalized.
+	async fn confirm_erasure(&self, record_id: u64) -> Result<(), ChainError>;
 }
 
 /// An in-memory chain for tests: records, permits and a log, all set by the test.
@@ -143,6 +151,7 @@ struct FakeState {
 	unreachable: bool,
 	log_fails: bool,
 	log: Vec<(AccountId, AccessLogEntry)>,
+	confirmed: Vec<u64>,
 }
 
 impl FakeChain {
@@ -166,6 +175,18 @@ impl FakeChain {
 			record.erased = true;
 			record.content_hash = [0; 32];
 		}
+	}
+
+	/// The patient requests the erasure of `record_id` (it becomes `ErasurePending`).
+	pub fn request_erasure(&self, record_id: u64) {
+		if let Some(record) = self.state().records.get_mut(&record_id) {
+			record.erasure_requested = true;
+		}
+	}
+
+	/// The records whose erasure the vault confirmed, in order.
+	pub fn confirmed_erasures(&self) -> Vec<u64> {
+		self.state().confirmed.clone()
 	}
 
 	/// Lets `accessor` access `record_id` (any purpose).
@@ -250,6 +271,20 @@ impl Chain for FakeChain {
 			));
 		}
 		state.log.extend(entries.into_iter().map(|entry| (*patient, entry)));
+		Ok(())
+	}
+
+	async fn confirm_erasure(&self, record_id: u64) -> Result<(), ChainError> {
+		let mut state = self.state();
+		Self::reachable(&state)?;
+		let record = state
+			.records
+			.get_mut(&record_id)
+			.filter(|record| record.erasure_requested && !record.erased)
+			.ok_or_else(|| ChainError::Unavailable("confirm_erasure failed: not pending".into()))?;
+		record.erased = true;
+		record.content_hash = [0; 32];
+		state.confirmed.push(record_id);
 		Ok(())
 	}
 }

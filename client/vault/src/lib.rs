@@ -18,6 +18,7 @@
 //! | `GET /v1/records/{record_id}?purpose=P` | whom the chain permits | 200 the sealed record (`application/octet-stream`), 403 `access_denied` with the chain's reason, 404 `unknown_object` (to a permitted caller only) |
 //! | `GET /v1/records/{record_id}/envelope?purpose=P` | whom the chain permits | 200 the caller's envelope, 403, 404 `unknown_object` or `no_envelope` (to a permitted caller only) |
 //! | `DELETE /v1/objects/{hash}` | the owner | 200 [`ErasureReceipt`](medchain_client::protocol::ErasureReceipt) JSON signed by the vault |
+//! | `DELETE /v1/records/{record_id}` | the record's custodian on chain; its patient when this vault is the custodian | after the patient's request on chain: 200 [`RecordErasure`](medchain_client::protocol::RecordErasure) (the receipt, and whether the vault confirmed the erasure on chain as custodian), 409 `erasure_not_requested`, 403 `not_custodian`, 404 `unknown_record`, `record_erased` or `unknown_object` |
 //!
 //! Every request but the challenge is signed ([`auth`]): 401 `missing_auth`, `bad_auth_header`,
 //! `unknown_challenge`, `challenge_used`, `challenge_expired` or `bad_signature` otherwise. Every
@@ -34,6 +35,11 @@
 //! log on chain; 403 if denied; only then the store: the object with the record's content hash
 //! (404 `unknown_object`), for an envelope the caller's envelope (404 `no_envelope`), and the
 //! bytes. A refused caller thus learns nothing about what this vault holds.
+
+//! ## Transport
+//! HTTPS with `--tls-cert` and `--tls-key` (PEM; rustls, TLS 1.2 and 1.3, see [`tls`]), or
+//! plain HTTP for clients on the same host or behind a TLS-terminating proxy that passes paths
+//! unchanged (they are signed). Clients trust the system's roots plus `--vault-ca`.
 
 //! ## Storage
 //! Behind the [`store::ObjectStore`] trait. The default, [`store::LocalDirStore`], needs no
@@ -95,6 +101,7 @@ pub mod keys;
 pub mod server;
 pub mod store;
 pub mod subxt_chain;
+pub mod tls;
 
 pub use server::{Config, Vault};
 

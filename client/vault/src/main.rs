@@ -10,16 +10,25 @@ use medchain_vault::{
 	server::{DEFAULT_MAX_ENVELOPE_BYTES, DEFAULT_MAX_OBJECT_BYTES},
 	store::LocalDirStore,
 	subxt_chain::SubxtChain,
-	Config, Vault,
+	tls, Config, Vault,
 };
 
 /// medchain's off-chain encrypted data store and gatekeeper.
 #[derive(Debug, Parser)]
 #[command(name = "medchain-vault", version, about)]
 struct Args {
-	/// Address and port to listen on (plain HTTP: put a TLS-terminating proxy in front).
+	/// Address and port to listen on (HTTPS with --tls-cert and --tls-key, else plain HTTP for
+	/// the same host or behind a TLS-terminating proxy).
 	#[arg(long, default_value = "127.0.0.1:8450")]
 	listen: SocketAddr,
+
+	/// Serve HTTPS with this PEM certificate chain (leaf first).
+	#[arg(long, value_name = "PEM", requires = "tls_key")]
+	tls_cert: Option<PathBuf>,
+
+	/// The PEM private key of --tls-cert.
+	#[arg(long, value_name = "PEM", requires = "tls_cert")]
+	tls_key: Option<PathBuf>,
 
 	/// The medchain node to ask (consent decisions, record pointers) and to write the access
 	/// logs to: a node you operate.
@@ -56,6 +65,10 @@ async fn run(args: Args) -> Result<(), String> {
 		max_envelope_bytes: to_usize(args.max_envelope_bytes, "max-envelope-bytes")?,
 		max_challenges: to_usize(args.max_challenges, "max-challenges")?,
 	};
+	let tls = match (&args.tls_cert, &args.tls_key) {
+		(Some(cert), Some(key)) => Some(tls::load_server_config(cert, key)?),
+		_ => None,
+	};
 	let store = LocalDirStore::open(&args.data_dir)
 		.map_err(|e| format!("cannot open the store in {}: {e}", args.data_dir.display()))?;
 	let key = VaultKey::load_or_create(&args.data_dir).map_err(|e| e.to_string())?;
@@ -76,16 +89,25 @@ async fn run(args: Args) -> Result<(), String> {
 	let listener = tokio::net::TcpListener::bind(args.listen)
 		.await
 		.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-	eprintln!("medchain-vault: listening on http://{}", args.listen);
-	axum::serve(listener, vault.router())
-		.with_graceful_shutdown(async {
-			// If the signal handler cannot be installed, run until killed.
-			if tokio::signal::ctrl_c().await.is_err() {
-				std::future::pending::<()>().await;
-			}
-		})
-		.await
-		.map_err(|e| format!("server failed: {e}"))
+	let shutdown = async {
+		// If the signal handler cannot be installed, run until killed.
+		if tokio::signal::ctrl_c().await.is_err() {
+			std::future::pending::<()>().await;
+		}
+	};
+	match tls {
+		Some(config) => {
+			eprintln!("medchain-vault: listening on https://{}", args.listen);
+			tls::serve(listener, config, vault.router(), shutdown).await
+		},
+		None => {
+			eprintln!("medchain-vault: listening on http://{}", args.listen);
+			axum::serve(listener, vault.router())
+				.with_graceful_shutdown(shutdown)
+				.await
+				.map_err(|e| format!("server failed: {e}"))
+		},
+	}
 }
 
 #[tokio::main]

@@ -15,12 +15,12 @@ use axum::{
 	Json, Router,
 };
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use medchain_client::protocol::ErrorBody;
+use medchain_client::protocol::{ErrorBody, RecordErasure};
 use serde::Deserialize;
 
 use crate::{
 	auth::{AuthError, AuthHeaders, Challenges, Clock, SystemClock, DEFAULT_MAX_CHALLENGES},
-	chain::{AccessLogEntry, Chain, ChainError, Resource},
+	chain::{AccessLogEntry, Chain, ChainError, RecordInfo, Resource},
 	encoding::{blake2_256, from_hex},
 	keys::VaultKey,
 	store::{ObjectStore, PutEnvelope, PutObject, StoreError},
@@ -96,7 +96,7 @@ impl Vault {
 			.route("/v1/vault", get(vault_info))
 			.route("/v1/objects/{hash}", put(put_object).delete(delete_object))
 			.route("/v1/objects/{hash}/envelopes/{grantee}", put(put_envelope))
-			.route("/v1/records/{record_id}", get(get_record))
+			.route("/v1/records/{record_id}", get(get_record).delete(erase_record))
 			.route("/v1/records/{record_id}/envelope", get(get_envelope))
 			.fallback(not_found)
 			.method_not_allowed_fallback(method_not_allowed)
@@ -350,6 +350,70 @@ async fn delete_object(
 	Ok((no_store(), Json(receipt)).into_response())
 }
 
+/// `DELETE /v1/records/{record_id}`: the custodian's erasure of a record's object (and its
+/// envelopes) after the patient's request on chain; the vault confirms on chain when it is the
+/// custodian, and then the patient may ask.
+async fn erase_record(
+	State(vault): Shared,
+	path: Result<Path<String>, PathRejection>,
+	request: Request,
+) -> Result<Response, ApiError> {
+	let record_id = record_id_param(path)?;
+	let caller = authenticate(&vault, request, 0).await?;
+	let record = live_record(&vault, record_id).await?;
+	let vault_is_custodian = record.custodian == vault.key.public();
+	if caller.account != record.custodian && !(vault_is_custodian && caller.account == record.subject) {
+		return Err(ApiError::new(
+			StatusCode::FORBIDDEN,
+			"not_custodian",
+			"only the record's custodian erases it here (or its patient, when this vault is the custodian)",
+		));
+	}
+	if !record.erasure_requested {
+		return Err(ApiError::new(
+			StatusCode::CONFLICT,
+			"erasure_not_requested",
+			"the patient has not requested this record's erasure on chain",
+		));
+	}
+	let hash = record.content_hash;
+	let meta = vault.store.object_meta(hash).await?.ok_or_else(unknown_object)?;
+	let meta = vault.store.delete_object(hash, meta.owner).await?;
+	let receipt = vault.key.erasure_receipt(&hash, &meta.owner, vault.clock.now());
+	let (confirmed_on_chain, confirmation_error) = if vault_is_custodian {
+		match vault.chain.confirm_erasure(record_id).await {
+			Ok(()) => (true, None),
+			Err(error) => (false, Some(error.to_string())),
+		}
+	} else {
+		(false, None)
+	};
+	let answer = RecordErasure { record: record_id, receipt, confirmed_on_chain, confirmation_error };
+	Ok((no_store(), Json(answer)).into_response())
+}
+
+/// Record `record_id` on chain, unless it is unknown (404 `unknown_record`) or erased (404
+/// `record_erased`: public on chain anyway).
+async fn live_record(vault: &Vault, record_id: u64) -> Result<RecordInfo, ApiError> {
+	let record = vault
+		.chain
+		.record(record_id)
+		.await?
+		.ok_or_else(|| ApiError::not_found("unknown_record", "the chain has no such record"))?;
+	if record.erased {
+		return Err(ApiError::not_found("record_erased", "this record is erased"));
+	}
+	Ok(record)
+}
+
+/// The record id of a `/v1/records/{record_id}` path.
+fn record_id_param(path: Result<Path<String>, PathRejection>) -> Result<u64, ApiError> {
+	let Path(record_id) = path.map_err(path_error)?;
+	record_id
+		.parse()
+		.map_err(|_| ApiError::bad_request("bad_path", "a record id is a decimal number"))
+}
+
 /// `GET /v1/records/{record_id}?purpose=…`.
 async fn get_record(
 	State(vault): Shared,
@@ -380,21 +444,11 @@ async fn release(
 	request: Request,
 	resource: Resource,
 ) -> Result<Response, ApiError> {
-	let Path(record_id) = path.map_err(path_error)?;
-	let record_id: u64 = record_id
-		.parse()
-		.map_err(|_| ApiError::bad_request("bad_path", "a record id is a decimal number"))?;
+	let record_id = record_id_param(path)?;
 	let purpose = purpose(query)?;
 	let caller = authenticate(vault, request, 0).await?;
 
-	let record = vault
-		.chain
-		.record(record_id)
-		.await?
-		.ok_or_else(|| ApiError::not_found("unknown_record", "the chain has no such record"))?;
-	if record.erased {
-		return Err(ApiError::not_found("record_erased", "this record is erased"));
-	}
+	let record = live_record(vault, record_id).await?;
 
 	// The chain decides, and the decision is logged, before anything tells whether this vault
 	// holds the record or the caller's envelope: a refused caller learns nothing about the store.

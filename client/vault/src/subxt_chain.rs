@@ -275,6 +275,7 @@ impl Chain for SubxtChain {
 			confidentiality: format!("{:?}", record.confidentiality),
 			created: record.created,
 			erased,
+			erasure_requested: record.status.is_erasure_requested(),
 		}))
 	}
 
@@ -320,6 +321,15 @@ impl Chain for SubxtChain {
 		let submitted = {
 			let _order = self.submitting.lock().await;
 			self.append_audit(lines).await?;
+			self.chain.submit_watched(&call, &self.signer).await.map_err(unavailable)?
+		};
+		submitted.finalized().await.map(|_| ()).map_err(unavailable)
+	}
+
+	async fn confirm_erasure(&self, record_id: u64) -> Result<(), ChainError> {
+		let call = node::Call::new("MedicalRecords", "confirm_erasure", (record_id,));
+		let submitted = {
+			let _order = self.submitting.lock().await;
 			self.chain.submit_watched(&call, &self.signer).await.map_err(unavailable)?
 		};
 		submitted.finalized().await.map(|_| ()).map_err(unavailable)

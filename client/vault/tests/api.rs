@@ -167,6 +167,7 @@ impl Harness {
 				confidentiality: "Normal".into(),
 				created: 7,
 				erased: false,
+				erasure_requested: false,
 			},
 		);
 		hash
@@ -465,6 +466,7 @@ async fn unknown_and_erased_records_are_not_found() {
 		confidentiality: "Normal".into(),
 		created: 9,
 		erased: false,
+		erasure_requested: false,
 	};
 	h.chain.add_record(2, elsewhere.clone());
 	h.chain.permit(doctor.account, 2);
@@ -509,6 +511,7 @@ async fn a_refused_caller_learns_nothing_about_the_store() {
 			confidentiality: "Normal".into(),
 			created: 9,
 			erased: false,
+			erasure_requested: false,
 		},
 	);
 	// Held or not, envelope or not: the same refusal.
@@ -591,6 +594,85 @@ async fn erasure_by_owner_only_with_a_verifiable_receipt() {
 	h.call(&patient, "DELETE", &object_uri(&hash), b"")
 		.await
 		.assert_error(StatusCode::NOT_FOUND, "unknown_object");
+}
+
+#[tokio::test]
+async fn the_vault_as_custodian_erases_on_the_patient_s_request_and_confirms_on_chain() {
+	let h = harness();
+	let (patient, doctor, stranger) = (party(), party(), party());
+	// The patient uploaded; the vault's account is the record's custodian (see `setup`).
+	let hash = h.setup(&patient, &patient, &doctor).await;
+	let uri = format!("/v1/records/{RECORD}");
+
+	// Before the patient's request on chain: nothing is erased.
+	h.call(&patient, "DELETE", &uri, b"")
+		.await
+		.assert_error(StatusCode::CONFLICT, "erasure_not_requested");
+	h.chain.request_erasure(RECORD);
+	// Neither a stranger nor a permitted doctor may erase.
+	h.chain.permit(doctor.account, RECORD);
+	for who in [&stranger, &doctor] {
+		h.call(who, "DELETE", &uri, b"").await.assert_error(StatusCode::FORBIDDEN, "not_custodian");
+	}
+	assert_eq!(h.store.object_count(), 1, "a refused erasure erases nothing");
+
+	h.clock.advance(3);
+	let answer = h.call(&patient, "DELETE", &uri, b"").await;
+	assert_eq!(answer.status, StatusCode::OK, "{:?}", String::from_utf8_lossy(&answer.body));
+	let erasure: protocol::RecordErasure = serde_json::from_slice(&answer.body).unwrap();
+	assert_eq!(erasure.record, RECORD);
+	assert!(erasure.confirmed_on_chain, "the vault, custodian, confirmed on chain");
+	assert_eq!(erasure.confirmation_error, None);
+	assert_eq!(erasure.receipt.object, to_hex(&hash));
+	assert_eq!(erasure.receipt.owner, to_hex(&patient.account), "the receipt names the uploader");
+	assert_eq!(erasure.receipt.erased_at, NOW + 3);
+	assert_eq!(protocol::verify_receipt(&erasure.receipt), Some(h.vault));
+	assert_eq!((h.store.object_count(), h.store.envelope_count()), (0, 0));
+	assert_eq!(h.chain.confirmed_erasures(), vec![RECORD]);
+	// Erased on chain now: a second erasure or a read find the tombstone.
+	h.call(&patient, "DELETE", &uri, b"").await.assert_error(StatusCode::NOT_FOUND, "record_erased");
+	h.call(&doctor, "GET", &record_uri(RECORD), b"")
+		.await
+		.assert_error(StatusCode::NOT_FOUND, "record_erased");
+	h.call(&patient, "DELETE", "/v1/records/77", b"")
+		.await
+		.assert_error(StatusCode::NOT_FOUND, "unknown_record");
+}
+
+#[tokio::test]
+async fn another_custodian_erases_an_object_it_did_not_upload() {
+	let h = harness();
+	let (patient, hospital, doctor) = (party(), party(), party());
+	// The doctor uploaded; the hospital is the custodian.
+	h.setup(&doctor, &patient, &doctor).await;
+	let mut record = RecordInfo {
+		subject: patient.account,
+		custodian: hospital.account,
+		content_hash: blake2_256(SEALED),
+		category: "Summary".into(),
+		confidentiality: "Normal".into(),
+		created: 7,
+		erased: false,
+		erasure_requested: true,
+	};
+	h.chain.add_record(RECORD, record.clone());
+	let uri = format!("/v1/records/{RECORD}");
+	// The vault is not the custodian: the patient's call is refused, the custodian's taken.
+	h.call(&patient, "DELETE", &uri, b"").await.assert_error(StatusCode::FORBIDDEN, "not_custodian");
+	let answer = h.call(&hospital, "DELETE", &uri, b"").await;
+	assert_eq!(answer.status, StatusCode::OK);
+	let erasure: protocol::RecordErasure = serde_json::from_slice(&answer.body).unwrap();
+	assert!(!erasure.confirmed_on_chain, "the hospital confirms on chain itself");
+	assert_eq!(erasure.receipt.owner, to_hex(&doctor.account));
+	assert_eq!(h.store.object_count(), 0);
+	assert!(h.chain.confirmed_erasures().is_empty());
+	// Gone from the store, still pending on chain: a second call says so.
+	h.call(&hospital, "DELETE", &uri, b"").await.assert_error(StatusCode::NOT_FOUND, "unknown_object");
+	record.erasure_requested = false;
+	h.chain.add_record(2, record);
+	h.call(&hospital, "DELETE", "/v1/records/2", b"")
+		.await
+		.assert_error(StatusCode::CONFLICT, "erasure_not_requested");
 }
 
 #[tokio::test]
