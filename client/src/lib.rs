@@ -118,7 +118,10 @@
 //!   `study contribute <id> --value <v>`, `study tally <id>`, `study show <id>`: encrypted
 //!   statistics (pallet `EncryptedStats`) with `medchain-crypto`; see [`cli::study`]. A key
 //!   holder's study secret is HKDF-derived from their mnemonic, the genesis hash and the study
-//!   id ([`keys::Identity::derived_secret`]).
+//!   id ([`keys::Identity::derived_secret`]). Threshold studies: `study deal --threshold t
+//!   --trustees a,b,c [--x25519 k1,k2,k3] --out deal.json` (shares sealed to the trustees),
+//!   `study create … --deal deal.json`, `study share <id> --deal deal.json` (each trustee),
+//!   `study tally <id>` (anyone, once `t` shares are on chain).
 //! - `supply …`, the drug supply chain (pallet `SupplyChain`), built on
 //!   `medchain_primitives::supply` (serial tree, GS1 check digits,
 //!   [`ExpiryDate`](medchain_primitives::supply::ExpiryDate), call and runtime-API types). A

@@ -148,59 +148,87 @@ function cliAsync(medchain, baseArgs, identity, args) {
   });
 }
 
-/// Encrypted statistics through the CLI: a key holder's study key, a study, ten patients'
-/// encrypted contributions, and the holder's verified decryption of the total.
-async function study(api, { alice, cli, dir, keyring }) {
+/// Encrypted statistics through the CLI: a key holder's study key and a study it decrypts; a
+/// dealer's shares for three trustees and a study any two of them decrypt; ten patients'
+/// encrypted contributions to both; the verified totals.
+async function study(api, { alice, cli, dir }) {
   const PATIENTS = 10;
-  const names = ['researcher', 'holder', ...Array.from({ length: PATIENTS }, (_, i) => `participant${i}`)];
+  const trusteeNames = ['trustee1', 'trustee2', 'trustee3'];
+  const names = ['researcher', 'holder', ...trusteeNames, ...Array.from({ length: PATIENTS }, (_, i) => `participant${i}`)];
   const ids = {};
   for (const name of names) ids[name] = cli(null, ['keys', 'new', name]).out;
-  await submit(api, api.tx.utility.batchAll(names.map((name) => api.tx.balances.transferKeepAlive(ids[name].account, 1000n * UNIT))), alice, 'funding of the study');
+  for (const name of trusteeNames) ids[name].x25519 = cli(null, ['keys', 'show', name]).out.x25519;
+  await submit(api, api.tx.utility.batchAll(names.map((name) => api.tx.balances.transferKeepAlive(ids[name].account, 1000n * UNIT))), alice, 'funding of the studies');
   await submit(api, api.tx.sudo.sudo(api.tx.participants.register(ids.researcher.account, ['Researcher'], blake2AsHex('credential of the researcher'), null, null, null)), alice, 'registration of the researcher');
-
-  // The key holder's study key, derived from their mnemonic for the next study id.
-  const { out: key } = cli('holder', ['study', 'key']);
   const protocol = join(dir, 'protocol.txt');
   writeFileSync(protocol, 'LOINC 8867-4 heart rate, beats/minute, latest value');
-  const { out: opened } = cli('researcher', ['study', 'create', '--question', protocol, '--category', 'Observation',
-    '--bits', '16', '--holder', ids.holder.account, '--key', key.key, '--study', String(key.study),
-    '--duration', '25', '--min-cohort', String(PATIENTS), '--capacity', '32']);
-  assert.equal(opened.study, key.study);
-  const studyId = opened.study;
-  log(`study ${studyId} opened until block ${opened.deadline}, key holder ${ids.holder.account}`);
+  const common = ['--question', protocol, '--category', 'Observation', '--bits', '16', '--min-cohort', String(PATIENTS), '--capacity', '32'];
 
-  // Each participant consents to research by the researcher and contributes, in parallel.
+  // A single key holder: the key derived from their mnemonic for the next study id.
+  const { out: key } = cli('holder', ['study', 'key']);
+  const { out: single } = cli('researcher', ['study', 'create', ...common, '--holder', ids.holder.account, '--key', key.key,
+    '--study', String(key.study), '--duration', '30']);
+  assert.equal(single.study, key.study);
+  // Trustees: any 2 of 3, their shares sealed to their X25519 keys by a dealer.
+  const dealFile = join(dir, 'deal.json');
+  const { out: dealt } = cli(null, ['study', 'deal', '--threshold', '2', '--trustees', trusteeNames.map((n) => ids[n].account).join(','),
+    '--x25519', trusteeNames.map((n) => ids[n].x25519).join(','), '--out', dealFile]);
+  assert.equal(dealt.study, single.study + 1);
+  assert.ok(!readFileSync(dealFile, 'utf8').includes('secret'), 'the deal file keeps no secret');
+  const { out: shared } = cli('researcher', ['study', 'create', ...common, '--deal', dealFile, '--study', String(dealt.study), '--duration', '30']);
+  assert.equal(shared.decrypted_by, '2 of 3 trustees');
+  log(`study ${single.study} (key holder ${ids.holder.account}) and study ${shared.study} (2 of 3 trustees) opened`);
+
+  // Each participant consents to research by the researcher and contributes to both.
   const values = Array.from({ length: PATIENTS }, (_, i) => 60 + 7 * i);
   const base = ['--json', ...cli.baseArgs];
   await Promise.all(values.map(async (value, i) => {
     const who = `participant${i}`;
     await cliAsync(cli.medchain, base, who, ['consent', 'grant', '--to', ids.researcher.account, '--actions', 'Use',
       '--purposes', 'Research', '--categories', 'Observation']);
-    const contributed = await cliAsync(cli.medchain, base, who, ['study', 'contribute', String(studyId), '--value', String(value)]);
-    assert.equal(contributed.study, studyId);
+    for (const studyId of [single.study, shared.study]) {
+      const contributed = await cliAsync(cli.medchain, base, who, ['study', 'contribute', String(studyId), '--value', String(value + studyId)]);
+      assert.equal(contributed.study, studyId);
+    }
   }));
-  const { out: shown } = cli(null, ['study', 'show', String(studyId)]);
-  assert.equal(shown.contributions, PATIENTS);
-  assert.equal(shown.total, null, 'nothing decrypted before the deadline');
-  log(`${PATIENTS} encrypted contributions verified on chain`);
+  for (const studyId of [single.study, shared.study]) {
+    const { out: shown } = cli(null, ['study', 'show', String(studyId)]);
+    assert.equal(shown.contributions, PATIENTS);
+    assert.equal(shown.total, null, 'nothing decrypted before the deadline');
+  }
+  log(`${PATIENTS} encrypted contributions to each study verified on chain`);
 
   // A second contribution by the same participant is refused by the chain.
-  const twice = cli('participant0', ['study', 'contribute', String(studyId), '--value', '1'], { expectFail: true });
+  const twice = cli('participant0', ['study', 'contribute', String(single.study), '--value', '1'], { expectFail: true });
   assert.equal(twice.status, 5);
   assert.ok(twice.out.error.message.includes('AlreadyContributed'), JSON.stringify(twice.out));
   // Only the key holder decrypts, and only after the deadline.
-  assert.equal(cli('researcher', ['study', 'tally', String(studyId)], { expectFail: true }).status, 2);
+  assert.equal(cli('researcher', ['study', 'tally', String(single.study)], { expectFail: true }).status, 2);
+  const deadline = Math.max(single.deadline, shared.deadline);
   for (;;) {
     const number = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-    if (number > opened.deadline) break;
+    if (number > deadline) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
-  const { out: tally } = cli('holder', ['study', 'tally', String(studyId)]);
-  const sum = values.reduce((a, b) => a + b, 0);
-  assert.equal(tally.total, sum, 'the decrypted total is the sum of the values');
-  const stored = (await api.query.encryptedStats.studies(studyId)).unwrap();
-  assert.equal(stored.status.asDecrypted.total.toNumber(), sum, 'the chain verified and stored the total');
-  log(`study ${studyId}: the holder decrypted and published the total ${sum}, verified on chain`);
+  const sum = (studyId) => values.reduce((a, v) => a + v + studyId, 0);
+  const { out: tally } = cli('holder', ['study', 'tally', String(single.study)]);
+  assert.equal(tally.total, sum(single.study), 'the decrypted total is the sum of the values');
+  const stored = (await api.query.encryptedStats.studies(single.study)).unwrap();
+  assert.equal(stored.status.asDecrypted.total.toNumber(), sum(single.study), 'the chain verified and stored the total');
+  log(`study ${single.study}: the holder decrypted and published the total ${tally.total}, verified on chain`);
+
+  // The threshold study: one share is not enough; trustees 1 and 3 are.
+  cli('trustee1', ['study', 'share', String(shared.study), '--deal', dealFile]);
+  const early = cli('researcher', ['study', 'tally', String(shared.study)], { expectFail: true });
+  assert.ok(early.out.error.message.includes('1 of the 2'), JSON.stringify(early.out));
+  const stranger = cli('holder', ['study', 'share', String(shared.study), '--deal', dealFile], { expectFail: true });
+  assert.equal(stranger.status, 2, 'not a trustee');
+  cli('trustee3', ['study', 'share', String(shared.study), '--deal', dealFile]);
+  const { out: combined } = cli('researcher', ['study', 'tally', String(shared.study)]);
+  assert.equal(combined.total, sum(shared.study));
+  const storedShared = (await api.query.encryptedStats.studies(shared.study)).unwrap();
+  assert.equal(storedShared.status.asDecrypted.total.toNumber(), sum(shared.study));
+  log(`study ${shared.study}: trustees 1 and 3 shared, the total ${combined.total} was combined and verified on chain`);
 }
 
 export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
@@ -459,7 +487,7 @@ export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
     assert.equal(existsSync(join(dir, 'vault', 'objects', keptHex.slice(0, 2), keptHex)), false, 'the object is gone');
     log(`record ${keptAdded.record_id} kept by the vault: erased by the vault on the patient's request, confirmed by the vault on chain`);
 
-    await study(api, { alice, cli, dir, keyring });
+    await study(api, { alice, cli, dir });
   } catch (error) {
     if (vault) console.error(`[e2e] last vault output:\n${vault.lastLines()}`);
     throw error;

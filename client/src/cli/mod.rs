@@ -439,5 +439,22 @@ mod tests {
 		assert_eq!(parse(&["study", "contribute", "2", "--value", "120"]).unwrap().command.name(), "study contribute");
 		assert!(parse(&["study", "contribute", "2"]).is_err());
 		assert_eq!(parse(&["study", "tally", "2"]).unwrap().command.name(), "study tally");
+		// Trustees instead of one holder: --deal, not both.
+		let cli = parse(&[
+			"study", "create", "--question", "q.txt", "--category", "Observation", "--deal", "deal.json",
+			"--study", "0", "--duration", "20", "--capacity", "32",
+		])
+		.unwrap();
+		let Command::Study(study::StudyCommand::Create(create)) = cli.command else { panic!("not study create") };
+		assert!(create.holder.is_none() && create.deal.is_some());
+		assert!(parse(&[
+			"study", "create", "--question", "q.txt", "--category", "Observation", "--deal", "deal.json",
+			"--holder", ALICE, "--key", &key, "--study", "0", "--duration", "20", "--capacity", "32",
+		])
+		.is_err());
+		assert!(parse(&["study", "create", "--question", "q.txt", "--category", "Observation", "--study", "0",
+			"--duration", "20", "--capacity", "32"]).is_err());
+		assert!(parse(&["study", "deal", "--threshold", "2", "--trustees", ALICE, "--out", "d.json"]).is_ok());
+		assert_eq!(parse(&["study", "share", "3", "--deal", "d.json"]).unwrap().command.name(), "study share");
 	}
 }
