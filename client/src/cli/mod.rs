@@ -76,10 +76,10 @@ pub enum Command {
 	/// Identities in the keystore: create, import, list, show, pseudonyms.
 	#[command(subcommand)]
 	Keys(keys::KeysCommand),
-	/// Encrypted records: add to the vault and the chain, get, share.
+	/// Encrypted records: add to the vault and the chain, get, share, amend, list, erase.
 	#[command(subcommand)]
 	Records(records::RecordsCommand),
-	/// Consent on chain: grant, revoke, check, requests.
+	/// Consent on chain: grant, revoke, check, requests, emergency access, the access log.
 	#[command(subcommand)]
 	Consent(consent::ConsentCommand),
 	/// The drug supply chain: products, lots, transfers, dispensing, recalls, verification.

@@ -69,7 +69,8 @@ pub enum StudyCommand {
 		#[arg(long)]
 		study: Option<StudyId>,
 	},
-	/// As a registered researcher: open a study whose total only the key holder decrypts.
+	/// As a registered researcher: open a study whose total only the key holder (or the
+	/// trustees of a deal) decrypt.
 	Create(CreateArgs),
 	/// As a patient: contribute an encrypted value (needs your Use consent for Research by the
 	/// study's researcher over its category). Only the ciphertext and its proofs go on chain.
