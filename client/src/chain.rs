@@ -109,6 +109,35 @@ impl Chain {
 		Ok(R::decode(&mut &bytes[..])?)
 	}
 
+	/// Every entry of a paged runtime API `function(owner, after, limit)` that answers up to
+	/// `limit` `(key, value)` pairs with keys above `after`, in key order (e.g.
+	/// `MedicalRecordsApi_patient_records`): asked page by page until one comes back short.
+	pub async fn all_pages<K, V>(
+		&self,
+		function: &str,
+		owner: &AccountId,
+		limit: u32,
+	) -> Result<Vec<(K, V)>, ChainError>
+	where
+		K: Encode + Decode + Copy + PartialEq,
+		V: Decode,
+	{
+		let mut all = Vec::new();
+		let mut after: Option<K> = None;
+		loop {
+			let page: Vec<(K, V)> =
+				self.runtime_call(function, &(owner, after, limit).encode()).await?;
+			let Some(last) = page.last().map(|(key, _)| *key) else { break };
+			let full = page.len() >= limit as usize;
+			all.extend(page);
+			if !full || after == Some(last) {
+				break;
+			}
+			after = Some(last);
+		}
+		Ok(all)
+	}
+
 	/// The consent pallet's answer to "may `accessor` perform `action` for `purpose` on this
 	/// data of `patient`?", at the latest finalized block.
 	pub async fn check_access(

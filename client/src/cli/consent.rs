@@ -779,21 +779,7 @@ async fn pending_requests(
 	chain: &Chain,
 	patient: &AccountId,
 ) -> Result<Vec<(RequestId, RequestOf)>, CliError> {
-	let mut all = Vec::new();
-	let mut after: Option<RequestId> = None;
-	loop {
-		let page: Vec<(RequestId, RequestOf)> = chain
-			.runtime_call("ConsentApi_patient_requests", &(patient, after, PAGE).encode())
-			.await?;
-		let Some(last) = page.last().map(|(id, _)| *id) else { break };
-		let full = page.len() >= PAGE as usize;
-		all.extend(page);
-		if !full || after == Some(last) {
-			break;
-		}
-		after = Some(last);
-	}
-	Ok(all)
+	Ok(chain.all_pages("ConsentApi_patient_requests", patient, PAGE).await?)
 }
 
 #[cfg(test)]

@@ -711,22 +711,7 @@ async fn erase(context: &Context, id: RecordId, request: bool) -> Result<Output,
 
 /// All records of `patient` (runtime API `MedicalRecordsApi_patient_records`, paged).
 pub async fn patient_records(chain: &Chain, patient: &AccountId) -> Result<Vec<(RecordId, Record)>, CliError> {
-	let mut after: Option<RecordId> = None;
-	let mut all = Vec::new();
-	loop {
-		let page: Vec<(RecordId, Record)> = chain
-			.runtime_call("MedicalRecordsApi_patient_records", &(patient, after, PAGE).encode())
-			.await?;
-		let Some((last, _)) = page.last() else { break };
-		let last = *last;
-		let full = page.len() >= PAGE as usize;
-		all.extend(page);
-		if !full || after == Some(last) {
-			break;
-		}
-		after = Some(last);
-	}
-	Ok(all)
+	Ok(chain.all_pages("MedicalRecordsApi_patient_records", patient, PAGE).await?)
 }
 
 /// The chain's record `id`.
