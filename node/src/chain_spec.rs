@@ -52,13 +52,25 @@ fn runtime_wasm() -> Result<&'static [u8], String> {
 	})
 }
 
+/// The genesis patch of the runtime's preset `name`, taken from the runtime's own preset code.
+///
+/// The spec carries the patch rather than the preset's name: a spec naming its preset makes the
+/// node compile the WASM runtime once more at every start just to ask it for that patch (about
+/// 5 s of a dev node's start on 2 cores), and a patch is what an operator edits in an exported
+/// spec anyway.
+fn preset_patch(name: &str) -> Result<serde_json::Value, String> {
+	let patch = medchain_runtime::genesis_config_presets::get_preset(&name.into())
+		.ok_or_else(|| format!("the runtime has no genesis preset `{name}`"))?;
+	serde_json::from_slice(&patch).map_err(|e| format!("the runtime's preset `{name}` is not JSON: {e}"))
+}
+
 /// The development chain: one collator (Alice), funded well-known accounts, Alice as sudo.
 pub fn development_chain_spec() -> Result<GenericChainSpec, String> {
 	Ok(GenericChainSpec::builder(runtime_wasm()?, Extensions::new(RELAY_CHAIN.into(), PARACHAIN_ID))
 		.with_name("medchain development")
 		.with_id("medchain-dev")
 		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(DEVELOPMENT_PRESET)
+		.with_genesis_config_patch(preset_patch(DEVELOPMENT_PRESET)?)
 		.with_properties(chain_properties())
 		.build())
 }
@@ -69,7 +81,7 @@ pub fn local_testnet_chain_spec() -> Result<GenericChainSpec, String> {
 		.with_name("medchain local testnet")
 		.with_id("medchain-local")
 		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(LOCAL_TESTNET_PRESET)
+		.with_genesis_config_patch(preset_patch(LOCAL_TESTNET_PRESET)?)
 		.with_protocol_id("medchain-local")
 		.with_properties(chain_properties())
 		.build())
@@ -105,6 +117,16 @@ mod tests {
 		let local = MedchainChainSpecLoader.load_spec("local").unwrap();
 		assert_eq!(local.id(), "medchain-local");
 		assert_eq!(local.chain_type(), ChainType::Local);
+	}
+
+	#[test]
+	fn built_in_specs_carry_the_runtime_presets_as_patches() {
+		for (id, preset) in [("dev", DEVELOPMENT_PRESET), ("local", LOCAL_TESTNET_PRESET)] {
+			let json = genesis_json(&*MedchainChainSpecLoader.load_spec(id).unwrap());
+			assert_eq!(json["genesis"]["runtimeGenesis"]["patch"], preset_patch(preset).unwrap(), "{id}");
+			assert!(json["genesis"]["runtimeGenesis"].get("namedPreset").is_none(), "{id}");
+		}
+		assert!(preset_patch("no-such-preset").unwrap_err().contains("no genesis preset"));
 	}
 
 	#[test]

@@ -11,8 +11,9 @@
 #![warn(missing_docs)]
 
 mod chain_spec;
+mod runtime;
 
-use polkadot_omni_node_lib::{run, runtime::DefaultRuntimeResolver, CliConfig, RunConfig};
+use polkadot_omni_node_lib::{run, CliConfig, RunConfig};
 
 struct MedchainCli;
 
@@ -46,7 +47,7 @@ impl CliConfig for MedchainCli {
 
 fn main() {
 	let config = RunConfig::new(
-		Box::new(DefaultRuntimeResolver),
+		Box::new(runtime::MedchainRuntimeResolver),
 		Box::new(chain_spec::MedchainChainSpecLoader),
 	);
 	if let Err(error) = run::<MedchainCli>(config) {
