@@ -8,11 +8,13 @@
 # SDK pallets that ship no public weights (pallet_parameters) are benchmarked in this runtime too,
 # into runtime/src/weights/<pallet>.rs with the CLI's standard template.
 #
-# Only the runtime needs `--features runtime-benchmarks`: the WASM is built with it (a
-# `cargo check` of the runtime, which runs the WASM build without compiling the native runtime),
-# and `medchain-bench` (node/src/bin, the same dependencies as medchain-node) runs the
-# benchmarks on that WASM with the development genesis. Copies of both are kept under
-# $MEDCHAIN_HOME/bench. Run it on the reference machine, with nothing else running.
+# `medchain-bench` (node/src/bin, the same dependencies as medchain-node) comes from the shared
+# build (scripts/build.sh), and runs the benchmarks on a WASM built with `runtime-benchmarks`:
+# a `cargo check` of the runtime with MEDCHAIN_WASM_BENCHMARKS=1 (runtime/build.rs), which runs
+# the WASM build without compiling the native runtime, in its own target directory
+# ($MEDCHAIN_HOME/bench-target) so that the nodes' WASM in the shared one is never replaced.
+# Copies of both are kept under $MEDCHAIN_HOME/bench. Run it on the reference machine, with
+# nothing else running.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +22,7 @@ MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
 STEPS="${BENCH_STEPS:-50}"
 REPEAT="${BENCH_REPEAT:-20}"
 
-"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/build.sh" >/dev/null
 # shellcheck source=/dev/null
 source "$MEDCHAIN_HOME/env"
 cd "$ROOT"
@@ -36,13 +38,14 @@ else
 	pallets+=("${SDK_PALLETS[@]}")
 fi
 
-echo "[bench] building the runtime WASM with runtime-benchmarks, and medchain-bench"
-cargo check --release --locked -p medchain-runtime --features runtime-benchmarks
+echo "[bench] building the runtime WASM with runtime-benchmarks"
+bench_target="$MEDCHAIN_HOME/bench-target"
+MEDCHAIN_WASM_BENCHMARKS=1 CARGO_TARGET_DIR="$bench_target" \
+	cargo check --release --locked -p medchain-runtime --features runtime-benchmarks
 bench_dir="$MEDCHAIN_HOME/bench"
 mkdir -p "$bench_dir"
-cp "$CARGO_TARGET_DIR/release/wbuild/medchain-runtime/medchain_runtime.compact.compressed.wasm" \
+cp "$bench_target/release/wbuild/medchain-runtime/medchain_runtime.compact.compressed.wasm" \
 	"$bench_dir/medchain_runtime.wasm"
-cargo build --release --locked -p medchain-node --bin medchain-bench
 cp "$CARGO_TARGET_DIR/release/medchain-bench" "$bench_dir/medchain-bench"
 
 for pallet in "${pallets[@]}"; do

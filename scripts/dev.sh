@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts a medchain development chain: toolchain setup, release build, then
+# Starts a medchain development chain: toolchain setup, the shared build (scripts/build.sh: the
+# same artifacts as scripts/test.sh and CI, so after either this builds nothing), then
 #   medchain-node --dev   (no relay chain, a block every 3 s, finalized, RPC on 127.0.0.1:9944)
 # Extra arguments go to the node, e.g. `scripts/dev.sh --dev-block-time 6000`.
 set -euo pipefail
@@ -8,11 +9,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
 RPC_PORT="${MEDCHAIN_RPC_PORT:-9944}"
 
-"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/build.sh" >/dev/null
 # shellcheck source=/dev/null
 source "$MEDCHAIN_HOME/env"
-cd "$ROOT"
-cargo build --release --locked -p medchain-node
 
 cat <<MSG
 

@@ -42,9 +42,10 @@ apt_install() {
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# 1. System packages: clang/libclang for bindgen (RocksDB), protoc for libp2p, a C++ compiler;
+# 1. System packages: clang/libclang for bindgen (RocksDB), protoc for libp2p, a C++ compiler,
+#    mold (the linker, see .cargo/config.toml), libssl-dev (OpenSSL is linked, not compiled);
 #    openssl makes the end-to-end tests' certificates for an HTTPS vault.
-apt_install clang libclang-dev protobuf-compiler g++ make pkg-config git ca-certificates curl openssl
+apt_install clang libclang-dev protobuf-compiler g++ make pkg-config git ca-certificates curl openssl mold libssl-dev
 log "system packages present"
 
 # 2. The host toolchain pinned in rust-toolchain.toml.

@@ -1,47 +1,76 @@
 #!/usr/bin/env bash
-# The whole test suite: toolchain setup, the workspace's tests with the real WASM runtime, then an
-# end-to-end test against a running node through @polkadot/api.
+# The whole test suite: toolchain setup, one build of the workspace (the WASM runtime, every
+# binary and every test), a check that nothing else would compile again, the workspace's tests
+# (the pallets' benchmarks among them), then the end-to-end suites against dev nodes through
+# @polkadot/api and the `medchain` binaries.
 #
 #   scripts/test.sh
+#   MEDCHAIN_TIMINGS=1 scripts/test.sh    also writes cargo's --timings report
+#                                         ($CARGO_TARGET_DIR/cargo-timings/cargo-timing.html)
 #
-# Builds into ${CARGO_TARGET_DIR:-~/.cache/medchain/target}, shared with scripts/dev.sh and CI,
-# so only the first run is long.
+# Builds into ${CARGO_TARGET_DIR:-~/.cache/medchain/target}, shared with scripts/dev.sh,
+# scripts/build.sh and CI, so only the first run is long. Prints each stage's duration at the end.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
-started=$(date +%s)
-step() { printf '\n[test] %s (%ss elapsed)\n' "$*" "$(($(date +%s) - started))"; }
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
-step "toolchain setup"
+started=$(date +%s)
+stage_names=()
+stage_seconds=()
+stage_started=$started
+current=""
+stage() {
+	local now
+	now=$(date +%s)
+	if [ -n "$current" ]; then
+		stage_names+=("$current")
+		stage_seconds+=("$((now - stage_started))")
+	fi
+	current="$*"
+	stage_started=$now
+	[ -n "$current" ] && printf '\n[test] %s (%ss elapsed)\n' "$current" "$((now - started))"
+	true
+}
+report() {
+	local status=$? i
+	[ -n "$current" ] && stage ""
+	printf '\n[test] stage durations:\n'
+	for i in "${!stage_names[@]}"; do
+		printf '[test]   %6ss  %s\n' "${stage_seconds[$i]}" "${stage_names[$i]}"
+	done
+	printf '[test]   %6ss  total (%s)\n' "$(($(date +%s) - started))" "$([ "$status" -eq 0 ] && echo passed || echo FAILED)"
+}
+trap report EXIT
+
+stage "toolchain setup"
 "$ROOT/scripts/setup.sh"
 # shellcheck source=/dev/null
 source "$MEDCHAIN_HOME/env"
 cd "$ROOT"
 
-# One cargo invocation builds the WASM runtime, the node binary (its integration tests run it)
-# and every test, so the features are resolved once and a warm run rebuilds nothing.
-step "cargo test --workspace (release, real WASM runtime and node binary)"
-cargo test --release --locked --workspace
+stage "build: the workspace with all targets (release, WASM runtime, node, client, vault, tests)"
+built="$(mktemp --suffix=.json)"
+timings=()
+[ "${MEDCHAIN_TIMINGS:-0}" = 1 ] && timings=(--timings)
+medchain_build "$built" "${timings[@]}"
+echo "[test] binaries of this build:"
+sed 's/^/[test]   /' "$built"
 
-# The benchmarks of each pallet also run as unit tests, so that a broken benchmark fails here
-# and not only when weights are regenerated (scripts/bench.sh).
-step "pallet benchmarks as tests (--features runtime-benchmarks)"
-bench_packages=()
-for manifest in pallets/*/Cargo.toml; do
-	if [ -f "$(dirname "$manifest")/src/benchmarking.rs" ]; then
-		bench_packages+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -n 1)")
-	fi
-done
-cargo test --release --locked "${bench_packages[@]}" --features runtime-benchmarks
+# What the other commands would build (dev.sh, build.sh, bench.sh's medchain-bench, the test run
+# below) must already be built: a difference in features or flags would compile the SDK again.
+stage "reuse check: a second build and the test build compile nothing"
+medchain_check_fresh
 
-# The end-to-end study makes its proofs with the client-side crypto tool (a separate feature, so
-# the runtime's crypto crate keeps its no_std features).
-step "medchain-crypto tool (--features cli)"
-cargo build --release --locked -p medchain-crypto --features cli --bin medchain-crypto
+stage "cargo test: the workspace's tests, with the pallets' benchmarks"
+medchain_cargo test
 
-step "end-to-end: dev node + @polkadot/api"
+stage "end-to-end: dev nodes + @polkadot/api + the medchain binaries"
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
-node scripts/e2e/run.mjs "$CARGO_TARGET_DIR/release/medchain-node"
+node scripts/e2e/run.mjs --built "$built"
+rm -f "$built"
 
-step "all tests passed"
+stage ""
+echo "[test] all tests passed"

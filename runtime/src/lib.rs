@@ -281,5 +281,6 @@ cumulus_pallet_parachain_system::register_validate_block! {
 	BlockExecutor = cumulus_pallet_aura_ext::BlockExecutor::<Runtime, Executive>,
 }
 
-#[cfg(test)]
-mod tests;
+// The runtime's tests are in `tests/runtime.rs`, an integration test against this crate's public
+// API, and the library has no unit tests (`test = false` in Cargo.toml): a unit-test harness would
+// compile the whole runtime a second time in every test build.

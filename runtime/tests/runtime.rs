@@ -1,7 +1,7 @@
 //! Runtime-level tests: genesis presets, a signed-origin transfer, fees, proxy filters and the
 //! metadata that Polkadot.js apps reads.
 
-use crate::{
+use medchain_runtime::{
 	configs::ProxyType, genesis_config_presets::*, weights::ExtrinsicBaseWeight, AccountId,
 	Balances, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
 	RuntimeOrigin, System, WeightToFee, MILLI_UNIT, UNIT,
@@ -145,7 +145,7 @@ fn development_preset_seeds_demo_participants() {
 	use medchain_primitives::roles::{ParticipantsInspect, Role};
 	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
 		let has = |keyring: Sr25519Keyring, role| {
-			<crate::Participants as ParticipantsInspect<AccountId>>::has_role(&account(keyring), role)
+			<medchain_runtime::Participants as ParticipantsInspect<AccountId>>::has_role(&account(keyring), role)
 		};
 		assert!(has(Sr25519Keyring::Bob, Role::HealthcareOrganization));
 		assert!(has(Sr25519Keyring::Charlie, Role::EmergencyResponder));
@@ -154,7 +154,7 @@ fn development_preset_seeds_demo_participants() {
 		assert!(has(Sr25519Keyring::Ferdie, Role::Manufacturer));
 		assert!(!has(Sr25519Keyring::Alice, Role::Practitioner), "patients need no entry");
 		assert_eq!(
-			<crate::Participants as ParticipantsInspect<AccountId>>::gln(&account(Sr25519Keyring::Ferdie)),
+			<medchain_runtime::Participants as ParticipantsInspect<AccountId>>::gln(&account(Sr25519Keyring::Ferdie)),
 			Some(DEMO_MANUFACTURER_GLN)
 		);
 	});
@@ -178,20 +178,20 @@ fn patients_own_their_records_and_providers_need_consent() {
 		// Without a consent, only the patient may write.
 		assert!(register(&doctor).is_err());
 		assert_ok!(register(&patient));
-		let record = crate::MedicalRecords::record(0).expect("stored");
+		let record = medchain_runtime::MedicalRecords::record(0).expect("stored");
 		assert_eq!((record.subject, record.status), (patient.clone(), RecordStatus::Current));
-		assert_eq!(crate::MedicalRecords::patient_records(&patient, None, 10).len(), 1);
+		assert_eq!(medchain_runtime::MedicalRecords::patient_records(&patient, None, 10).len(), 1);
 		let held = <Balances as frame_support::traits::fungible::InspectHold<AccountId>>::total_balance_on_hold(&patient);
 		assert_eq!(held, record.deposit);
 		assert!(held > 0);
 
 		// The patient lets the doctor add records for treatment: the consent pallet decides.
-		assert_ok!(crate::Consent::grant_consent(
+		assert_ok!(medchain_runtime::Consent::grant_consent(
 			RuntimeOrigin::signed(patient.clone()),
 			consent_terms(doctor.clone(), &[Action::Collect], &[PurposeOfUse::Treatment]),
 		));
 		assert_ok!(register(&doctor));
-		assert_eq!(crate::MedicalRecords::record(1).expect("stored").author, doctor);
+		assert_eq!(medchain_runtime::MedicalRecords::record(1).expect("stored").author, doctor);
 	});
 }
 
@@ -210,13 +210,13 @@ fn consent_terms(
 
 #[test]
 fn emergency_access_duration_is_a_governed_parameter() {
-	use crate::configs::{dynamic_params::consent, RuntimeParameters};
+	use medchain_runtime::configs::{dynamic_params::consent, RuntimeParameters};
 	use frame_support::traits::Get;
 	ext_with_preset(DEVELOPMENT_PRESET).execute_with(|| {
-		assert_eq!(consent::EmergencyAccessDuration::get(), 4 * crate::HOURS);
+		assert_eq!(consent::EmergencyAccessDuration::get(), 4 * medchain_runtime::HOURS);
 		let patient = account(Sr25519Keyring::Alice);
 		let set = |who: RuntimeOrigin| {
-			crate::Parameters::set_parameter(
+			medchain_runtime::Parameters::set_parameter(
 				who,
 				RuntimeParameters::Consent(consent::Parameters::EmergencyAccessDuration(
 					consent::EmergencyAccessDuration,
@@ -249,7 +249,7 @@ fn supply_chain_judges_expiry_by_the_block_timestamp() {
 		let leaves: Vec<_> = serials.iter().map(|s| serial_hash(&gtin, s)).collect();
 		// 2027-01-01T00:00Z, as the timestamp inherent would set it.
 		pallet_timestamp::Now::<Runtime>::put(1_798_761_600_000u64);
-		assert_ok!(crate::SupplyChain::register_product(
+		assert_ok!(medchain_runtime::SupplyChain::register_product(
 			maker.clone(),
 			gtin,
 			ProductDetails {
@@ -261,7 +261,7 @@ fn supply_chain_judges_expiry_by_the_block_timestamp() {
 			},
 		));
 		let commission = |expiry| {
-			crate::SupplyChain::commission_lot(
+			medchain_runtime::SupplyChain::commission_lot(
 				maker.clone(),
 				gtin,
 				lot.clone(),
@@ -276,7 +276,7 @@ fn supply_chain_judges_expiry_by_the_block_timestamp() {
 		let expiry = ExpiryDate { year: 27, month: 12, day: 0 };
 		assert_ok!(commission(expiry));
 		let proof = serial_proof(&leaves, 1).unwrap();
-		let verify = || crate::SupplyChain::verify_unit(gtin, b"S2", &lot, expiry, &proof);
+		let verify = || medchain_runtime::SupplyChain::verify_unit(gtin, b"S2", &lot, expiry, &proof);
 		assert_eq!(verify(), Verification::Verified);
 		// 2028-01-01: the pack has expired.
 		pallet_timestamp::Now::<Runtime>::put(1_830_297_600_000u64);

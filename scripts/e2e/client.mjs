@@ -9,8 +9,7 @@
 // log on chain; after the patient revokes, the provider is refused; the patient erases the
 // record: the vault no longer holds it and the chain keeps only a tombstone.
 //
-// Needs `medchain` and `medchain-vault` beside the node binary
-// (`cargo build --release -p medchain-client -p medchain-vault`).
+// Runs `medchain` and `medchain-vault` from the build that run.mjs is given (scripts/build.sh).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -232,8 +231,8 @@ async function study(api, { alice, cli, dir }) {
 }
 
 export async function run(api, { keyring, medchain, vaultBinary, nodeUrl }) {
-  assert.ok(medchain, 'the medchain binary is not beside the node binary (cargo build --release -p medchain-client)');
-  assert.ok(vaultBinary, 'medchain-vault is not beside the node binary (cargo build --release -p medchain-vault)');
+  assert.ok(medchain, 'the medchain binary is needed (run.mjs --built)');
+  assert.ok(vaultBinary, 'the medchain-vault binary is needed (run.mjs --built)');
   const alice = keyring.addFromUri('//Alice');
   const dir = mkdtempSync(join(tmpdir(), 'medchain-e2e-client-'));
   const keystore = join(dir, 'keystore.json');

@@ -19,7 +19,7 @@
 // - the manufacturer recalls the lot (another pack verifies as Recalled) while the pharmacy flags
 //   the second lot as suspect (its packs verify as Quarantined).
 //
-// Needs `medchain` beside the node binary (`cargo build --release -p medchain-client`).
+// Runs `medchain` from the build that run.mjs is given (scripts/build.sh).
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -60,7 +60,7 @@ const hri = (serial, { lot = LOT_A, expiry = EXPIRY } = {}) => `(01)${GTIN}(17)$
 const raw = (serial, { lot = LOT_A, expiry = EXPIRY } = {}) => `01${GTIN}17${expiry}10${lot}${GS}21${serial}`;
 
 export async function run(api, { keyring, medchain, nodeUrl }) {
-  assert.ok(medchain, 'the medchain binary is not beside the node binary (cargo build --release -p medchain-client)');
+  assert.ok(medchain, 'the medchain binary is needed (run.mjs --built)');
   const alice = keyring.addFromUri('//Alice');
   const dir = mkdtempSync(join(tmpdir(), 'medchain-e2e-client-supply-'));
   const keystore = join(dir, 'keystore.json');

@@ -33,8 +33,9 @@ export function freePort() {
   });
 }
 
-/// Starts `medchain-node --dev` on free ports with a temporary base path.
-export async function startNode(binary) {
+/// Starts `medchain-node --dev` on free ports with a temporary base path; `blockTime` (ms) sets
+/// `--dev-block-time` (the node's default is 3000).
+export async function startNode(binary, { blockTime } = {}) {
   const [rpcPort, p2pPort] = [await freePort(), await freePort()];
   const basePath = mkdtempSync(join(tmpdir(), 'medchain-e2e-'));
   const args = [
@@ -45,9 +46,11 @@ export async function startNode(binary) {
     '--no-prometheus',
     '--no-hardware-benchmarks',
     '--no-mdns',
+    ...(blockTime ? ['--dev-block-time', String(blockTime)] : []),
   ];
   log(`starting ${binary} ${args.join(' ')}`);
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnedAt = Date.now();
   const lines = [];
   const keep = (chunk) => {
     for (const line of chunk.toString().split('\n')) {
@@ -61,6 +64,7 @@ export async function startNode(binary) {
   return {
     rpcPort,
     child,
+    spawnedAt,
     lastLines: () => lines.join('\n'),
     async stop() {
       child.kill('SIGINT');
@@ -85,12 +89,15 @@ export async function connect(node, warnings) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
       });
-      if (response.ok) break;
+      if (response.ok) {
+        log(`node answered RPC ${((Date.now() - node.spawnedAt) / 1000).toFixed(1)} s after its start`);
+        break;
+      }
     } catch {
       // Not listening yet.
     }
     if (Date.now() > deadline) throw new Error(`node RPC did not come up on port ${node.rpcPort}`);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, 250));
   }
   const originalWarn = console.warn;
   console.warn = (...args) => {

@@ -40,7 +40,7 @@ function refuses(tool, args) {
 const days = (date) => Math.floor((Date.UTC(...date) - Date.UTC(1900, 0, 1)) / 86_400_000);
 
 export async function run(api, { keyring, cryptoTool }) {
-  assert.ok(cryptoTool, 'the medchain-crypto tool is needed (run.mjs finds it beside the node)');
+  assert.ok(cryptoTool, 'the medchain-crypto tool is needed (run.mjs --built)');
   const genesis = api.genesisHash.toHex();
   const alice = keyring.addFromUri('//Alice');
   const bob = keyring.addFromUri('//Bob'); // healthcare organisation
