@@ -72,6 +72,8 @@ async function runGroup(built, suites) {
   const needed = suites.map((suite) => [suite, ['medchain-node', ...SUITES[suite]].map((name) => binary(built, name, suite))]);
   await cryptoWaitReady();
   const node = await startNode(binary(built, 'medchain-node', suites[0]), { blockTime: BLOCK_TIME_MS });
+  // Stopped by the parent (another group failed, or the overall time limit): stop the node too.
+  process.once('SIGTERM', () => node.stop().finally(() => process.exit(1)));
   const durations = [];
   let api;
   try {
@@ -113,6 +115,8 @@ async function runGroup(built, suites) {
 /// line prefixed with its group; resolves once all have ended, rejecting if any failed.
 async function runGroups(manifest, groups) {
   const script = fileURLToPath(import.meta.url);
+  const children = [];
+  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM')));
   const results = await Promise.all(
     groups.map(
       (suites, i) =>
@@ -120,8 +124,8 @@ async function runGroups(manifest, groups) {
           const label = `[group ${i + 1}]`;
           const child = spawn(process.execPath, [script, '--built', manifest, ...suites], {
             stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, MEDCHAIN_E2E_GROUP: label },
           });
+          children.push(child);
           const relay = (stream, out) => {
             let rest = '';
             stream.on('data', (chunk) => {
