@@ -67,9 +67,14 @@ function binary(built, name, suite) {
   return path;
 }
 
+/// Fails unless this build produced every binary that `suites` run.
+function checkBinaries(built, suites) {
+  for (const suite of suites) for (const name of ['medchain-node', ...SUITES[suite]]) binary(built, name, suite);
+}
+
 /// Runs `suites` in order on one node, in this process.
 async function runGroup(built, suites) {
-  const needed = suites.map((suite) => [suite, ['medchain-node', ...SUITES[suite]].map((name) => binary(built, name, suite))]);
+  checkBinaries(built, suites);
   await cryptoWaitReady();
   const node = await startNode(binary(built, 'medchain-node', suites[0]), { blockTime: BLOCK_TIME_MS });
   // Stopped by the parent (another group failed, or the overall time limit): stop the node too.
@@ -85,7 +90,7 @@ async function runGroup(built, suites) {
     log(`connected to "${chain}", runtime ${version.specName} v${version.specVersion}, blocks every ${BLOCK_TIME_MS} ms`);
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const nodeUrl = `ws://127.0.0.1:${node.rpcPort}`;
-    for (const [name] of needed) {
+    for (const name of suites) {
       log(`suite ${name}`);
       const suiteStarted = Date.now();
       const suite = await import(`./${name}.mjs`);
@@ -151,7 +156,7 @@ async function main() {
   const { manifest, built, suites } = parseArguments(process.argv.slice(2));
   if (suites.length === 0) {
     // Check the whole build first, so that a missing binary fails before any node starts.
-    for (const group of GROUPS) for (const suite of group) for (const name of ['medchain-node', ...SUITES[suite]]) binary(built, name, suite);
+    checkBinaries(built, GROUPS.flat());
     const started = Date.now();
     await runGroups(manifest, GROUPS);
     log(`all groups passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
