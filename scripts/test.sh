@@ -2,7 +2,7 @@
 # The whole test suite: toolchain setup, one build of the workspace (the WASM runtime, every
 # binary and every test), a check that nothing else would compile again, the workspace's tests
 # (the pallets' benchmarks among them), then the end-to-end suites against dev nodes through
-# @polkadot/api and the `medchain` binaries.
+# @polkadot/api and the `medchain` binaries, and a short run of the load tool.
 #
 #   scripts/test.sh
 #   MEDCHAIN_TIMINGS=1 scripts/test.sh    also writes cargo's --timings report
@@ -71,6 +71,13 @@ stage "end-to-end: dev nodes + @polkadot/api + the medchain binaries"
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
 node scripts/e2e/run.mjs --built "$built"
 rm -f "$built"
+
+# The load tool's smoke: every series included all it sent and the report is complete (the
+# figures of a quick run are not measurements; the full run is scripts/load.sh).
+stage "load smoke: scripts/load.sh --quick"
+load_out="$(mktemp -d)"
+scripts/load.sh --quick --out "$load_out"
+rm -rf "$load_out"
 
 stage ""
 echo "[test] all tests passed"

@@ -89,6 +89,12 @@ impl Chain {
 		Ok(Self { api })
 	}
 
+	/// The subxt client underneath, for tools that need what this type does not wrap (the load
+	/// tool signs transactions offline and follows blocks with it).
+	pub fn subxt(&self) -> &OnlineClient<SubstrateConfig> {
+		&self.api
+	}
+
 	/// Calls runtime API `function` (e.g. `ConsentApi_check_access`) with SCALE `args` at the
 	/// latest finalized block, and decodes its answer as `R`.
 	pub async fn runtime_call<R: Decode>(

@@ -1,0 +1,508 @@
+//! `medchain-load`: measures medchain against plain transfers in one run.
+//!
+//! It starts its own `medchain-node` (dev mode, a genesis with thousands of funded accounts
+//! and the participants the series need), signs every transaction before the measured window
+//! (immortal, explicit nonces), submits without waiting over several WebSocket connections with
+//! about two blocks in flight, and counts what the chain included block by block. Each series'
+//! round follows a round of transfers in the same node process: the ratio of the two rates is
+//! the figure that survives a noisy machine. It also loads the runtime APIs through
+//! `state_call` at several concurrencies. See `docs/performance.md`.
+//!
+//! ```text
+//! medchain-load --node target/release/medchain-node [--quick] [--series a,b] [--out DIR]
+//! ```
+
+mod accounts;
+mod node;
+mod queries;
+mod report;
+mod series;
+mod submit;
+mod watch;
+
+use accounts::{Accounts, Counts};
+use clap::Parser;
+use codec::{Decode, Encode};
+use frame_support::dispatch::DispatchClass;
+use frame_system::limits::{BlockLength, BlockWeights};
+use medchain_client::{chain::Chain, cli::supply::verify_unit_args};
+use medchain_primitives::{
+	consent::AccessQuery,
+	health::{Action, Confidentiality, PurposeOfUse, RecordCategory},
+	stats::StudyId,
+};
+use node::{Node, NodeOptions};
+use report::{Capacity, LatencyReport, Ratio, RoundReport, SeriesReport};
+use serde_json::json;
+use series::{Batch, Series, Workload};
+use std::{
+	collections::HashMap,
+	path::PathBuf,
+	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+use submit::{Latency, Submitter};
+use subxt::rpcs::client::RpcParams;
+use watch::Watcher;
+
+/// Measures medchain's throughput, latency and runtime-API speed against plain transfers.
+#[derive(Parser, Debug)]
+#[command(name = "medchain-load", version)]
+struct Args {
+	/// The `medchain-node` binary to start.
+	#[arg(long)]
+	node: PathBuf,
+	/// A short run (a few hundred transactions per round, one repetition): checks that
+	/// every series works and the report is complete, not a measurement.
+	#[arg(long)]
+	quick: bool,
+	/// The series to run, comma separated (default: all). The transfer baseline runs before
+	/// each of them anyway.
+	#[arg(long, value_delimiter = ',')]
+	series: Vec<String>,
+	/// Where `load.json`, `load.svg` and the node's log go.
+	#[arg(long, default_value = "target/load")]
+	out: PathBuf,
+	/// The dev node's block time in milliseconds.
+	#[arg(long, default_value_t = 1000)]
+	block_time: u64,
+	/// Transactions per round (default 4,000; 200 with --quick).
+	#[arg(long)]
+	per_round: Option<usize>,
+	/// Rounds of each series (default 3; 1 with --quick).
+	#[arg(long)]
+	repetitions: Option<usize>,
+	/// Transactions per provider, manufacturer and dispenser in a round (default 8).
+	#[arg(long, default_value_t = 8)]
+	per_participant: usize,
+	/// WebSocket connections that submit.
+	#[arg(long, default_value_t = 4)]
+	connections: usize,
+	/// Calls per runtime-API query and concurrency (default 5,000; 200 with --quick).
+	#[arg(long)]
+	query_calls: Option<usize>,
+}
+
+/// Everything a round needs.
+struct Bench {
+	node: Node,
+	chain: Chain,
+	watcher: Watcher,
+	submitter: Submitter,
+	block_time_s: f64,
+	weights: BlockWeights,
+	length: BlockLength,
+	capacities: HashMap<Series, Capacity>,
+}
+
+/// What one submitted round did.
+struct RoundOutcome {
+	report: RoundReport,
+	points: Vec<report::BlockPoint>,
+	samples: Vec<Latency>,
+	blocks: Vec<watch::ObservedBlock>,
+}
+
+impl Bench {
+	/// Weight and length of `transaction` from the runtime, and how many fit in a block.
+	async fn capacity(&self, transaction: &[u8]) -> Result<Capacity, String> {
+		let mut args = transaction.to_vec();
+		args.extend((transaction.len() as u32).encode());
+		// RuntimeDispatchInfo { weight, class, partial_fee }
+		let (weight, _class, _fee): (frame_support::weights::Weight, DispatchClass, u128) = self
+			.chain
+			.runtime_call("TransactionPaymentApi_query_info", &args)
+			.await
+			.map_err(|error| error.to_string())?;
+		let normal = self.weights.get(DispatchClass::Normal);
+		let limit = normal.max_total.unwrap_or(self.weights.max_block);
+		let per = weight.saturating_add(normal.base_extrinsic);
+		let by_ref_time = limit.ref_time() / per.ref_time().max(1);
+		let by_proof_size = if per.proof_size() == 0 { u64::MAX } else { limit.proof_size() / per.proof_size() };
+		let by_length = u64::from(*self.length.max.get(DispatchClass::Normal)) / (transaction.len() as u64).max(1);
+		let (per_block, binding) = [(by_ref_time, "ref_time"), (by_proof_size, "proof_size"), (by_length, "length")]
+			.into_iter()
+			.min_by_key(|(count, _)| *count)
+			.unwrap_or((0, "ref_time"));
+		Ok(Capacity {
+			weight_ref_time_us: weight.ref_time() as f64 / 1e6,
+			weight_proof_bytes: weight.proof_size(),
+			length_bytes: transaction.len() as u64,
+			by_ref_time,
+			by_proof_size,
+			by_length,
+			per_block,
+			binding,
+			per_second_dev: per_block as f64 / self.block_time_s,
+			per_second_parachain_6s: per_block as f64 / 6.0,
+			per_second_elastic_2s: per_block as f64 / 2.0,
+		})
+	}
+
+	/// Submits `batch` and waits until the chain holds all that the node accepted (or two
+	/// minutes pass without progress), then counts the round from the blocks.
+	async fn round(&self, batch: Batch, repetition: usize, window: usize, samples: usize) -> Result<RoundOutcome, String> {
+		let call = batch.call.clone();
+		let sent = batch.transactions.len() as u64;
+		let before = self.watcher.total(&call);
+		let head = self.watcher.head();
+		let cpu_at_start = self.node.cpu_micros();
+		let sample_every = if samples == 0 { 0 } else { (batch.transactions.len() / samples).max(1) };
+		let submission =
+			self.submitter.submit(batch.transactions, window, sample_every, &self.watcher, &call, before, head).await?;
+		let mut last_progress = (self.watcher.total(&call), Instant::now());
+		while self.watcher.total(&call) - before < submission.accepted {
+			self.watcher.next_block(Duration::from_secs(1)).await?;
+			let total = self.watcher.total(&call);
+			if total != last_progress.0 {
+				last_progress = (total, Instant::now());
+			} else if last_progress.1.elapsed() > Duration::from_secs(120) {
+				break;
+			}
+		}
+		let blocks = self.watcher.blocks_after(head);
+		let normal = self.weights.get(DispatchClass::Normal);
+		let limit = normal.max_total.unwrap_or(self.weights.max_block);
+		let (counts, points) = report::round_figures(&blocks, &call, self.block_time_s, cpu_at_start, limit);
+		let report = RoundReport {
+			repetition,
+			sent,
+			accepted: submission.accepted,
+			refused: submission.refused,
+			refusals: submission.refusals,
+			chain: counts,
+			submit_seconds: submission.submit_seconds,
+			latency: LatencyReport::of(&submission.samples),
+		};
+		Ok(RoundOutcome { report, points, samples: submission.samples, blocks })
+	}
+
+	/// An unmeasured round (the chain state a series needs): every transaction must succeed.
+	async fn setup(&self, batch: Batch) -> Result<Vec<watch::ObservedBlock>, String> {
+		let name = format!("{}.{}", batch.call.0, batch.call.1);
+		let count = batch.transactions.len();
+		let outcome = self.round(batch, 0, 4_096, 0).await?;
+		let report = &outcome.report;
+		if report.chain.succeeded != count as u64 {
+			return Err(format!(
+				"setup {name}: {} of {count} succeeded (refusals {:?}, failures {:?})",
+				report.chain.succeeded, report.refusals, report.chain.failures
+			));
+		}
+		eprintln!("[load] setup {name}: {count} in blocks {}-{}", report.chain.first_block, report.chain.last_block);
+		Ok(outcome.blocks)
+	}
+}
+
+/// The rounds of one series so far.
+#[derive(Default)]
+struct Collected {
+	rounds: Vec<RoundReport>,
+	points: Vec<report::BlockPoint>,
+	samples: Vec<Latency>,
+	ratios: Vec<f64>,
+}
+
+#[tokio::main]
+async fn main() {
+	let args = Args::parse();
+	match run(args).await {
+		Ok(true) => {},
+		Ok(false) => std::process::exit(1),
+		Err(error) => {
+			eprintln!("[load] error: {error}");
+			std::process::exit(2);
+		},
+	}
+}
+
+/// Runs the load; `Ok(false)` if the run finished but a check failed.
+async fn run(args: Args) -> Result<bool, String> {
+	let per_round = args.per_round.unwrap_or(if args.quick { 200 } else { 4_000 });
+	let repetitions = args.repetitions.unwrap_or(if args.quick { 1 } else { 3 }).max(1);
+	let query_calls = args.query_calls.unwrap_or(if args.quick { 200 } else { 5_000 });
+	let per_participant = args.per_participant.max(1);
+	let selected: Vec<Series> = if args.series.is_empty() {
+		Series::ALL.to_vec()
+	} else {
+		let mut chosen = Vec::new();
+		for name in &args.series {
+			chosen.push(Series::from_name(name).ok_or_else(|| {
+				let names: Vec<_> = Series::ALL.iter().map(|s| s.name()).collect();
+				format!("no series {name:?}; the series are {}", names.join(", "))
+			})?);
+		}
+		// In the run's order, whatever the order given.
+		Series::ALL.into_iter().filter(|s| chosen.contains(s)).collect()
+	};
+	std::fs::create_dir_all(&args.out).map_err(|error| format!("{}: {error}", args.out.display()))?;
+	let work = tempfile::Builder::new()
+		.prefix("medchain-load-")
+		.tempdir_in(&args.out)
+		.map_err(|error| error.to_string())?;
+
+	let started = Instant::now();
+	let accounts = Accounts::derive(Counts::for_round(per_round, per_participant))?;
+	let account_count = accounts.all().count();
+	let spec = node::write_spec(&args.node, work.path(), &accounts)?;
+	eprintln!("[load] genesis with {account_count} load accounts; starting {}", args.node.display());
+	let options = NodeOptions { binary: args.node.clone(), block_time_ms: args.block_time, dir: work.path().to_owned() };
+	let (node, chain) = Node::start(&options, &spec).await?;
+	eprintln!("[load] node {} answers on {} after {:.1} s", node.pid(), node.url, started.elapsed().as_secs_f64());
+	let watcher = Watcher::start(&chain, node.pid()).await?;
+	let submitter = Submitter::connect(&node.url, args.connections).await?;
+	let at = chain.subxt().at_current_block().await.map_err(|error| error.to_string())?;
+	let decode_constant = |name: &str| {
+		at.constants().entry_bytes(("System", name)).map_err(|error| format!("System.{name}: {error}"))
+	};
+	let weights = BlockWeights::decode(&mut &decode_constant("BlockWeights")?[..]).map_err(|e| e.to_string())?;
+	let length = BlockLength::decode(&mut &decode_constant("BlockLength")?[..]).map_err(|e| e.to_string())?;
+	let spec_version = at.spec_version();
+	let mut bench = Bench {
+		node,
+		chain,
+		watcher,
+		submitter,
+		block_time_s: args.block_time as f64 / 1000.0,
+		weights,
+		length,
+		capacities: HashMap::new(),
+	};
+	let mut workload = Workload::new(&bench.chain, accounts, per_round, per_participant, repetitions).await?;
+	bench.watcher.wait_blocks(1, Duration::from_secs(60)).await?;
+
+	// Idle latency: one transfer at a time on an empty chain.
+	let idle_count = if args.quick { 5 } else { 20 };
+	let mut idle = Vec::new();
+	for transaction in workload.transfers(idle_count)? {
+		let hex = format!("0x{}", hex::encode(&transaction));
+		idle.push(submit::watch_one(&bench.submitter.client(0), hex).await?);
+	}
+	let idle_latency = LatencyReport::of(&idle);
+
+	// Stock for the supply series and pack checks.
+	for batch in workload.supply_setup()? {
+		bench.setup(batch).await?;
+	}
+
+	let mut collected: HashMap<Series, Collected> = HashMap::new();
+	let sample_count = if args.quick { 5 } else { 20 };
+	for repetition in 0..repetitions {
+		for &series in &selected {
+			// What the series needs from earlier ones, unmeasured.
+			while let Some(needed) = workload.missing(series) {
+				let batch = workload.build(needed)?;
+				let blocks = bench.setup(batch).await?;
+				workload.observe(needed, &blocks)?;
+			}
+			if series == Series::Contribute {
+				if let Some(batch) = workload.research_consent_setup()? {
+					bench.setup(batch).await?;
+				}
+				let id: StudyId = bench
+					.chain
+					.storage::<StudyId>("EncryptedStats", "NextStudyId", &[])
+					.await
+					.map_err(|error| error.to_string())?
+					.unwrap_or(0);
+				let now = bench.watcher.head() as u32;
+				let blocks = bench.setup(workload.open_study_with_id(id, now)?).await?;
+				let opened = watch::events_of::<(StudyId,)>(&blocks, "EncryptedStats", "StudyOpened")?;
+				if opened.first().map(|(opened,)| *opened) != Some(id) {
+					return Err(format!("study {id} did not open as expected: {opened:?}"));
+				}
+			}
+			// Both batches signed before either round: the pair runs back to back.
+			let baseline = (series != Series::Transfer).then(|| workload.build(Series::Transfer)).transpose()?;
+			let batch = workload.build(series)?;
+			for (kind, batch) in baseline.map(|b| (Series::Transfer, b)).into_iter().chain([(series, batch)]) {
+				if !bench.capacities.contains_key(&kind) {
+					let sample = batch.transactions.first().ok_or("an empty batch")?;
+					let capacity = bench.capacity(sample).await?;
+					bench.capacities.insert(kind, capacity);
+				}
+				let per_block = bench.capacities[&kind].per_block as usize;
+				let window = (2 * per_block).clamp(64, 20_000);
+				let count = batch.transactions.len();
+				let outcome = bench.round(batch, repetition, window, sample_count).await?;
+				workload.observe(kind, &outcome.blocks)?;
+				let r = &outcome.report.chain;
+				eprintln!(
+					"[load] {:>16} #{repetition}: {}/{count} included, {} ok, {:.0}/s, {:.0} per block (max {}), blocks {}-{}",
+					kind.name(), r.included, r.succeeded, r.rate_per_second, r.per_block_mean, r.per_block_max, r.first_block, r.last_block
+				);
+				let entry = collected.entry(kind).or_default();
+				entry.points.extend(outcome.points);
+				entry.samples.extend(outcome.samples);
+				entry.rounds.push(outcome.report);
+			}
+			if series != Series::Transfer {
+				let transfer_rate = collected[&Series::Transfer].rounds.last().map_or(0.0, |r| r.chain.rate_per_second);
+				let entry = collected.entry(series).or_default();
+				let rate = entry.rounds.last().map_or(0.0, |r| r.chain.rate_per_second);
+				if transfer_rate > 0.0 {
+					entry.ratios.push(rate / transfer_rate);
+				}
+			}
+		}
+	}
+
+	// Runtime APIs at one fixed block, against the trivial baseline.
+	let head: String = bench
+		.submitter
+		.client(0)
+		.request("chain_getFinalizedHead", RpcParams::new())
+		.await
+		.map_err(|error| error.to_string())?;
+	let patient = workload.accounts.senders[0].id;
+	let provider = workload.provider_account(0).ok_or("no provider")?;
+	let mut query_list = vec![queries::Query {
+		name: "account_nonce",
+		method: "AccountNonceApi_account_nonce",
+		args: patient.encode(),
+	}];
+	query_list.push(queries::Query {
+		name: "check_access",
+		method: "ConsentApi_check_access",
+		args: (
+			patient,
+			provider,
+			AccessQuery::Category { category: RecordCategory::Observation, confidentiality: Confidentiality::Normal },
+			Action::Access,
+			PurposeOfUse::Treatment,
+		)
+			.encode(),
+	});
+	if let Some((code, proof)) = workload.first_pack() {
+		query_list.push(queries::Query {
+			name: "verify_unit",
+			method: "SupplyChainApi_verify_unit",
+			args: verify_unit_args(&code, &proof),
+		});
+	}
+	query_list.push(queries::Query { name: "record", method: "MedicalRecordsApi_record", args: 0u64.encode() });
+	let mut query_results = Vec::new();
+	if query_calls > 0 {
+		for concurrency in [1usize, 16, 64] {
+			for query in &query_list {
+				let result = queries::run(&bench.node.url, query, &head, concurrency, query_calls).await?;
+				eprintln!(
+					"[load] {:>14} x{concurrency}: {:.0} calls/s, p50 {:.2} ms, p99 {:.2} ms",
+					result.name, result.calls_per_second, result.p50_ms, result.p99_ms
+				);
+				query_results.push(result);
+			}
+		}
+	}
+	let log = bench.node.log.clone();
+	let node_args = bench.node.args.clone();
+	bench.node.stop();
+
+	// The report, the checks, the chart.
+	let mut series_reports = Vec::new();
+	let mut problems = Vec::new();
+	let order = std::iter::once(Series::Transfer).chain(selected.iter().copied().filter(|s| *s != Series::Transfer));
+	for kind in order {
+		let Some(entry) = collected.remove(&kind) else { continue };
+		for round in &entry.rounds {
+			let chain = &round.chain;
+			if chain.included != round.sent || chain.succeeded != round.sent || round.refused > 0 {
+				problems.push(format!(
+					"{} round {}: sent {}, refused {}, included {}, succeeded {} ({:?} {:?})",
+					kind.name(), round.repetition, round.sent, round.refused, chain.included, chain.succeeded, round.refusals, chain.failures
+				));
+			}
+		}
+		let capacity = bench.capacities.get(&kind).cloned().unwrap_or_default();
+		let latency = LatencyReport::of(&entry.samples);
+		let mut report = SeriesReport::new(kind.name(), kind.description(), &kind.call(), capacity, entry.rounds, entry.points, latency);
+		if !entry.ratios.is_empty() {
+			report.ratio_to_transfer = Some(Ratio {
+				median: report::median(&entry.ratios),
+				min: entry.ratios.iter().copied().fold(f64::INFINITY, f64::min),
+				max: entry.ratios.iter().copied().fold(0.0, f64::max),
+				pairs: entry.ratios.len(),
+			});
+		}
+		series_reports.push(report);
+	}
+	for query in &query_results {
+		if query.errors > 0 || query.calls != query_calls {
+			problems.push(format!("{} x{}: {} errors in {} calls", query.name, query.concurrency, query.errors, query.calls));
+		}
+	}
+	let normal = bench.weights.get(DispatchClass::Normal);
+	let limit = normal.max_total.unwrap_or(bench.weights.max_block);
+	let report = json!({
+		"tool": "medchain-load",
+		"version": env!("CARGO_PKG_VERSION"),
+		"unix_time": SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+		"duration_seconds": started.elapsed().as_secs_f64(),
+		"quick": args.quick,
+		"machine": machine(),
+		"node": { "binary": args.node, "args": node_args, "spec_version": spec_version },
+		"settings": {
+			"block_time_ms": args.block_time,
+			"per_round": per_round,
+			"repetitions": repetitions,
+			"per_participant": per_participant,
+			"connections": args.connections,
+			"accounts": account_count,
+			"query_calls": query_calls,
+			"in_flight": "two blocks of the series' capacity (64 to 20,000)",
+		},
+		"block_limits": {
+			"normal_ref_time_us": limit.ref_time() as f64 / 1e6,
+			"normal_proof_bytes": limit.proof_size(),
+			"normal_length_bytes": *bench.length.max.get(DispatchClass::Normal),
+			"base_extrinsic_us": normal.base_extrinsic.ref_time() as f64 / 1e6,
+			"max_block_us": bench.weights.max_block.ref_time() as f64 / 1e6,
+		},
+		"idle_latency": idle_latency,
+		"series": series_reports,
+		"queries": query_results,
+		"anchors": report::ANCHORS,
+		"checks": { "complete": problems.is_empty(), "problems": problems },
+	});
+	let json_path = args.out.join("load.json");
+	std::fs::write(&json_path, serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?)
+		.map_err(|error| format!("{}: {error}", json_path.display()))?;
+	let chart_path = args.out.join("load.svg");
+	report::chart(&chart_path, &series_reports)?;
+	let kept_log = args.out.join("node.log");
+	let _ = std::fs::copy(&log, &kept_log);
+	println!("{}", report::table(&series_reports, &query_results, &idle_latency));
+	println!(
+		"[load] {} in {:.0} s: {}, {}, {}",
+		if args.quick { "quick run" } else { "run" },
+		started.elapsed().as_secs_f64(),
+		json_path.display(),
+		chart_path.display(),
+		kept_log.display()
+	);
+	if problems.is_empty() {
+		Ok(true)
+	} else {
+		for problem in &problems {
+			eprintln!("[load] check failed: {problem}");
+		}
+		Ok(false)
+	}
+}
+
+/// The machine, for the report: CPU model, cores, memory.
+fn machine() -> serde_json::Value {
+	let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+	let model = cpuinfo
+		.lines()
+		.find(|line| line.starts_with("model name"))
+		.and_then(|line| line.split(':').nth(1))
+		.map(|model| model.trim().to_owned());
+	let memory_kib: Option<u64> = std::fs::read_to_string("/proc/meminfo")
+		.ok()
+		.and_then(|info| info.lines().next().and_then(|line| line.split_whitespace().nth(1)?.parse().ok()));
+	json!({
+		"cpu": model,
+		"cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+		"memory_gib": memory_kib.map(|kib| (kib as f64 / 1024.0 / 1024.0 * 10.0).round() / 10.0),
+	})
+}
