@@ -168,6 +168,20 @@ pub trait ConsentDecider<AccountId, BlockNumber> {
 
 	/// The worst-case weight of one [`Self::decide`], which callers add to their own weight.
 	fn decide_weight() -> Weight;
+
+	/// [`Self::decide`] with the weight this decision used, at most [`Self::decide_weight`]:
+	/// callers return it as their actual weight, so a patient acting on their own data or a
+	/// patient with few consents is not charged the scan of the most consents a patient may
+	/// hold. By default, the worst case.
+	fn decide_metered(
+		patient: &AccountId,
+		accessor: &AccountId,
+		target: AccessTarget<BlockNumber>,
+		action: Action,
+		purpose: PurposeOfUse,
+	) -> (AccessDecision, Weight) {
+		(Self::decide(patient, accessor, target, action, purpose), Self::decide_weight())
+	}
 }
 
 /// The decision before consents exist: only the patient may act on their data.

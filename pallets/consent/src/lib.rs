@@ -1226,18 +1226,33 @@ pub mod pallet {
 			purpose: PurposeOfUse,
 			now: BlockNumberFor<T>,
 		) -> AccessDecision {
+			Self::decide_counted_at(patient, accessor, target, action, purpose, now).0
+		}
+
+		/// [`Self::decide_at`], and how many of the patient's consents it examined (what its
+		/// weight grows with).
+		pub fn decide_counted_at(
+			patient: &T::AccountId,
+			accessor: &T::AccountId,
+			target: AccessTarget<BlockNumberFor<T>>,
+			action: Action,
+			purpose: PurposeOfUse,
+			now: BlockNumberFor<T>,
+		) -> (AccessDecision, u32) {
 			if patient == accessor {
-				return AccessDecision::Permit(PermitBasis::Patient);
+				return (AccessDecision::Permit(PermitBasis::Patient), 0);
 			}
 			let mut permit = None;
+			let mut examined = 0u32;
 			for id in PatientConsents::<T>::iter_key_prefix(patient) {
+				examined = examined.saturating_add(1);
 				let Some(consent) = Consents::<T>::get(id) else { continue };
 				if !Self::consent_applies(&consent, accessor, &target, action, purpose, now) {
 					continue;
 				}
 				match consent.terms.decision {
 					ConsentDecision::Deny =>
-						return AccessDecision::Deny(DenyReason::DeniedByConsent(id)),
+						return (AccessDecision::Deny(DenyReason::DeniedByConsent(id)), examined),
 					ConsentDecision::Permit
 						if permit.is_none() && target.confidentiality() <= consent.terms.ceiling =>
 						permit = Some(id),
@@ -1245,7 +1260,7 @@ pub mod pallet {
 				}
 			}
 			if let Some(id) = permit {
-				return AccessDecision::Permit(PermitBasis::Consent(id));
+				return (AccessDecision::Permit(PermitBasis::Consent(id)), examined);
 			}
 			if purpose == PurposeOfUse::EmergencyTreatment && EMERGENCY_ACTIONS.contains(&action) {
 				for id in ActiveEmergencies::<T>::iter_key_prefix(patient) {
@@ -1256,14 +1271,15 @@ pub mod pallet {
 					{
 						continue;
 					}
-					return if Self::emergency_policy(patient).allows(accessor) {
+					let decision = if Self::emergency_policy(patient).allows(accessor) {
 						AccessDecision::Permit(PermitBasis::Emergency(id))
 					} else {
 						AccessDecision::Deny(DenyReason::EmergencyRefusedByPolicy(id))
 					};
+					return (decision, examined);
 				}
 			}
-			AccessDecision::Deny(DenyReason::NoMatchingConsent)
+			(AccessDecision::Deny(DenyReason::NoMatchingConsent), examined)
 		}
 
 		/// The runtime API's question: may `accessor` do `action` for `purpose` on this data of
@@ -1531,6 +1547,25 @@ pub mod pallet {
 
 		fn decide_weight() -> Weight {
 			T::WeightInfo::decide(T::MaxConsentsPerPatient::get())
+		}
+
+		fn decide_metered(
+			patient: &T::AccountId,
+			accessor: &T::AccountId,
+			target: AccessTarget<BlockNumberFor<T>>,
+			action: Action,
+			purpose: PurposeOfUse,
+		) -> (AccessDecision, Weight) {
+			let (decision, examined) =
+				Self::decide_counted_at(patient, accessor, target, action, purpose, Self::now());
+			// The patient's own access reads nothing; otherwise the benchmark of a decision over
+			// as many consents as were examined (its smallest case is one).
+			let weight = if patient == accessor {
+				Weight::zero()
+			} else {
+				T::WeightInfo::decide(examined.max(1))
+			};
+			(decision, weight)
 		}
 	}
 }

@@ -2332,3 +2332,43 @@ fn emergency_policy_reports_the_default_and_stored_policies() {
 		assert_eq!(Consent::emergency_policy(&OTHER_PATIENT), EmergencyPolicy::Allow);
 	});
 }
+
+#[test]
+fn record_writes_pay_for_the_consents_the_decision_examined() {
+	use crate::WeightInfo as _;
+	use pallet_medical_records::WeightInfo as _;
+	test(|| {
+		let register = |who| {
+			MedicalRecords::register_record(
+				signed(who),
+				PATIENT,
+				RecordCategory::Observation,
+				Confidentiality::Normal,
+				hash(1),
+				bounded(b"vault://lab/1"),
+				HOSPITAL,
+			)
+		};
+		let base = <Test as pallet_medical_records::Config>::WeightInfo::register_record();
+		let worst = base.saturating_add(<Consent as ConsentDecider<u64, u64>>::decide_weight());
+		// The patient's own record: no decision, whatever consents exist.
+		grant(read_permit(HOSPITAL));
+		assert_eq!(register(PATIENT).unwrap().actual_weight, Some(base));
+		// A provider's: a decision over the patient's three consents, all examined (a deny
+		// further on would win), refunded down from the worst case.
+		grant(permit(DOCTOR, &[Action::Collect], &[PurposeOfUse::Research]));
+		grant(permit(DOCTOR, &[Action::Collect], &[PurposeOfUse::Treatment]));
+		let examined = <Test as crate::Config>::WeightInfo::decide(3);
+		let charged = register(DOCTOR).unwrap().actual_weight.unwrap();
+		assert_eq!(charged, base.saturating_add(examined));
+		assert!(charged.all_lt(worst));
+		let (decision, used) = <Consent as ConsentDecider<u64, u64>>::decide_metered(
+			&PATIENT,
+			&PATIENT,
+			AccessTarget::Category { category: RecordCategory::Genomic, confidentiality: Confidentiality::Normal },
+			Action::Use,
+			PurposeOfUse::Research,
+		);
+		assert_eq!((decision, used), (AccessDecision::Permit(PermitBasis::Patient), frame_support::weights::Weight::zero()));
+	});
+}

@@ -439,7 +439,8 @@ pub mod pallet {
 		}
 
 		/// Contribute an encrypted value to a study, once, with its validity and range proofs
-		/// (bound to the caller, the study and the chain).
+		/// (bound to the caller, the study and the chain). The consent decision is charged for its
+		/// worst case and refunded down to the consents it examined.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::contribute().saturating_add(T::Consent::decide_weight()))]
 		pub fn contribute(
@@ -448,7 +449,7 @@ pub mod pallet {
 			value: EncryptedValue,
 			validity: [u8; 128],
 			range: BoundedVec<u8, MaxRangeProofLen>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut study = Studies::<T>::get(id).ok_or(Error::<T>::UnknownStudy)?;
 			let now = frame_system::Pallet::<T>::block_number();
@@ -462,17 +463,14 @@ pub mod pallet {
 				category: study.question.category,
 				confidentiality: study.question.confidentiality,
 			};
-			ensure!(
-				T::Consent::decide(
-					&who,
-					&study.researcher,
-					target,
-					Action::Use,
-					PurposeOfUse::Research
-				)
-				.is_permit(),
-				Error::<T>::NoResearchConsent
+			let (decision, decided) = T::Consent::decide_metered(
+				&who,
+				&study.researcher,
+				target,
+				Action::Use,
+				PurposeOfUse::Research,
 			);
+			ensure!(decision.is_permit(), Error::<T>::NoResearchConsent);
 			let submitter = who.encode();
 			let context = Self::context(id, &submitter);
 			let base = study_base(&context.genesis, id);
@@ -503,7 +501,7 @@ pub mod pallet {
 			Studies::<T>::insert(id, study);
 			Contributors::<T>::insert(id, &who, ());
 			Self::deposit_event(Event::Contributed { id, contributions });
-			Ok(())
+			Ok(Some(T::WeightInfo::contribute().saturating_add(decided)).into())
 		}
 
 		/// Publish the decrypted total as the single key holder, with its Chaum-Pedersen proof.

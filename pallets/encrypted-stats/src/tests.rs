@@ -86,7 +86,7 @@ fn contribution(id: StudyId, key: &Point, who: u64, value: u64, bits: u32) -> Co
 	}
 }
 
-fn contribute(who: u64, id: StudyId, contribution: Contribution) -> DispatchResult {
+fn contribute(who: u64, id: StudyId, contribution: Contribution) -> DispatchResultWithPostInfo {
 	EncryptedStats::contribute(
 		RuntimeOrigin::signed(who),
 		id,
@@ -228,6 +228,25 @@ fn twenty_values() -> Vec<u64> {
 	values[0] = 0;
 	values[1] = 65_535;
 	values
+}
+
+#[test]
+fn contributions_pay_for_the_consents_the_decision_examined() {
+	use crate::WeightInfo as _;
+	use medchain_primitives::consent::ConsentDecider;
+	use pallet_consent::WeightInfo as _;
+	test(|| {
+		let (id, _, key) = open_single(10);
+		let who = patient(0);
+		grant_research_consent(who, RESEARCHER, Confidentiality::VeryRestricted);
+		let info = contribute(who, id, contribution(id, &key, who, 7, 16)).unwrap();
+		// The contributor's one consent examined, not the most a patient may hold.
+		let examined = <Test as pallet_consent::Config>::WeightInfo::decide(1);
+		let base = <Test as crate::Config>::WeightInfo::contribute();
+		assert_eq!(info.actual_weight, Some(base.saturating_add(examined)));
+		let worst = base.saturating_add(<Consent as ConsentDecider<u64, u64>>::decide_weight());
+		assert!(info.actual_weight.unwrap().all_lt(worst));
+	});
 }
 
 #[test]

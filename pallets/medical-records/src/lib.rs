@@ -263,6 +263,9 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Anchor a new record of `patient`: the hash of its ciphertext and where the custodian
 		/// keeps it. The caller pays the deposit.
+		///
+		/// Charged for the consent decision's worst case up front; the actual weight counts only
+		/// the consents the decision examined (none when the patient registers their own).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_record().saturating_add(T::Consent::decide_weight()))]
 		pub fn register_record(
@@ -273,12 +276,12 @@ pub mod pallet {
 			content_hash: H256,
 			locator: LocatorOf<T>,
 			custodian: AccountIdLookupOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let author = ensure_signed(origin)?;
 			let patient = T::Lookup::lookup(patient)?;
 			let custodian = T::Lookup::lookup(custodian)?;
 			ensure!(!locator.is_empty(), Error::<T>::EmptyLocator);
-			Self::ensure_permitted(
+			let decided = Self::ensure_permitted(
 				&patient,
 				&author,
 				AccessTarget::Category { category, confidentiality },
@@ -304,11 +307,12 @@ pub mod pallet {
 				custodian,
 				category,
 			});
-			Ok(())
+			Ok(Some(T::WeightInfo::register_record().saturating_add(decided)).into())
 		}
 
 		/// Replace the current version of a record with a new one (new ciphertext, same patient,
-		/// category and custodian). The old version becomes `Superseded`.
+		/// category and custodian). The old version becomes `Superseded`. Weighed as
+		/// `register_record`: the decision's worst case, refunded down to what it examined.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::amend_record().saturating_add(T::Consent::decide_weight()))]
 		pub fn amend_record(
@@ -317,12 +321,12 @@ pub mod pallet {
 			confidentiality: Confidentiality,
 			content_hash: H256,
 			locator: LocatorOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let author = ensure_signed(origin)?;
 			ensure!(!locator.is_empty(), Error::<T>::EmptyLocator);
 			let old = Records::<T>::get(id).ok_or(Error::<T>::RecordNotFound)?;
 			ensure!(old.status == RecordStatus::Current, Error::<T>::NotCurrent);
-			Self::ensure_permitted(
+			let decided = Self::ensure_permitted(
 				&old.subject,
 				&author,
 				AccessTarget::Record {
@@ -353,7 +357,7 @@ pub mod pallet {
 				}
 			});
 			Self::deposit_event(Event::RecordAmended { old: id, new, version, author });
-			Ok(())
+			Ok(Some(T::WeightInfo::amend_record().saturating_add(decided)).into())
 		}
 
 		/// Mark a version as entered in error. Only its author may.
@@ -503,20 +507,21 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// The patient always may; anyone else must be a provider the consent decision permits.
+		/// The weight the decision used (none for the patient), for the call's actual weight.
 		fn ensure_permitted(
 			patient: &T::AccountId,
 			caller: &T::AccountId,
 			target: AccessTarget<BlockNumberFor<T>>,
 			action: Action,
-		) -> DispatchResult {
+		) -> Result<Weight, DispatchError> {
 			if patient == caller {
-				return Ok(());
+				return Ok(Weight::zero());
 			}
 			ensure!(T::Participants::is_provider(caller), Error::<T>::NotPermitted);
-			let decision =
-				T::Consent::decide(patient, caller, target, action, PurposeOfUse::Treatment);
+			let (decision, weight) =
+				T::Consent::decide_metered(patient, caller, target, action, PurposeOfUse::Treatment);
 			ensure!(decision.is_permit(), Error::<T>::NotPermitted);
-			Ok(())
+			Ok(weight)
 		}
 
 		/// The deposit for a version whose locator has `locator_len` bytes.
