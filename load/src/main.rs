@@ -65,7 +65,7 @@ struct Args {
 	/// The dev node's block time in milliseconds.
 	#[arg(long, default_value_t = 1000)]
 	block_time: u64,
-	/// Transactions per round (default 4,000; 200 with --quick).
+	/// Transactions per round (default 10,000; 200 with --quick).
 	#[arg(long)]
 	per_round: Option<usize>,
 	/// Rounds of each series (default 3; 1 with --quick).
@@ -80,6 +80,10 @@ struct Args {
 	/// Calls per runtime-API query and concurrency (default 5,000; 200 with --quick).
 	#[arg(long)]
 	query_calls: Option<usize>,
+	/// An extra argument for the node, e.g. `--node-arg=--pool-type=single-state` (repeat
+	/// for more).
+	#[arg(long = "node-arg", allow_hyphen_values = true)]
+	node_args: Vec<String>,
 }
 
 /// Everything a round needs.
@@ -155,7 +159,22 @@ impl Bench {
 			let total = self.watcher.total(&call);
 			if total != last_progress.0 {
 				last_progress = (total, Instant::now());
-			} else if last_progress.1.elapsed() > Duration::from_secs(120) {
+			} else if last_progress.1.elapsed() > Duration::from_secs(30) {
+				// Thirty blocks without one more: what is missing is not coming.
+				let pending: Vec<serde_json::Value> = self
+					.submitter
+					.client(0)
+					.request("author_pendingExtrinsics", RpcParams::new())
+					.await
+					.unwrap_or_default();
+				eprintln!(
+					"[load] {}.{}: {} of {} accepted not included after 30 s without progress; the pool holds {} transactions",
+					call.0,
+					call.1,
+					submission.accepted - (total - before),
+					submission.accepted,
+					pending.len()
+				);
 				break;
 			}
 		}
@@ -217,7 +236,7 @@ async fn main() {
 
 /// Runs the load; `Ok(false)` if the run finished but a check failed.
 async fn run(args: Args) -> Result<bool, String> {
-	let per_round = args.per_round.unwrap_or(if args.quick { 200 } else { 4_000 });
+	let per_round = args.per_round.unwrap_or(if args.quick { 200 } else { 10_000 });
 	let repetitions = args.repetitions.unwrap_or(if args.quick { 1 } else { 3 }).max(1);
 	let query_calls = args.query_calls.unwrap_or(if args.quick { 200 } else { 5_000 });
 	let per_participant = args.per_participant.max(1);
@@ -245,7 +264,13 @@ async fn run(args: Args) -> Result<bool, String> {
 	let account_count = accounts.all().count();
 	let spec = node::write_spec(&args.node, work.path(), &accounts)?;
 	eprintln!("[load] genesis with {account_count} load accounts; starting {}", args.node.display());
-	let options = NodeOptions { binary: args.node.clone(), block_time_ms: args.block_time, dir: work.path().to_owned() };
+	let options = NodeOptions {
+		binary: args.node.clone(),
+		block_time_ms: args.block_time,
+		dir: work.path().to_owned(),
+		log: args.out.join("node.log"),
+		extra_args: args.node_args.clone(),
+	};
 	let (node, chain) = Node::start(&options, &spec).await?;
 	eprintln!("[load] node {} answers on {} after {:.1} s", node.pid(), node.url, started.elapsed().as_secs_f64());
 	let watcher = Watcher::start(&chain, node.pid()).await?;
@@ -327,9 +352,17 @@ async fn run(args: Args) -> Result<bool, String> {
 				workload.observe(kind, &outcome.blocks)?;
 				let r = &outcome.report.chain;
 				eprintln!(
-					"[load] {:>16} #{repetition}: {}/{count} included, {} ok, {:.0}/s, {:.0} per block (max {}), blocks {}-{}",
-					kind.name(), r.included, r.succeeded, r.rate_per_second, r.per_block_mean, r.per_block_max, r.first_block, r.last_block
+					"[load] {:>16} #{repetition}: {}/{count} included, {} ok, {:.0}/s, {:.0} per block (max {}), blocks {}-{}{}",
+					kind.name(), r.included, r.succeeded, r.rate_per_second, r.per_block_mean, r.per_block_max, r.first_block, r.last_block,
+					match outcome.report.refused {
+						0 => String::new(),
+						refused => format!("; {refused} refused: {:?}", outcome.report.refusals),
+					}
 				);
+				if outcome.report.chain.included < count as u64 {
+					// Later rounds would wait for the missing nonces: take the chain's.
+					workload.resync_nonces(&bench.chain).await?;
+				}
 				let entry = collected.entry(kind).or_default();
 				entry.points.extend(outcome.points);
 				entry.samples.extend(outcome.samples);
@@ -393,7 +426,6 @@ async fn run(args: Args) -> Result<bool, String> {
 			}
 		}
 	}
-	let log = bench.node.log.clone();
 	let node_args = bench.node.args.clone();
 	bench.node.stop();
 
@@ -468,8 +500,7 @@ async fn run(args: Args) -> Result<bool, String> {
 		.map_err(|error| format!("{}: {error}", json_path.display()))?;
 	let chart_path = args.out.join("load.svg");
 	report::chart(&chart_path, &series_reports)?;
-	let kept_log = args.out.join("node.log");
-	let _ = std::fs::copy(&log, &kept_log);
+	let kept_log = &bench.node.log;
 	println!("{}", report::table(&series_reports, &query_results, &idle_latency));
 	println!(
 		"[load] {} in {:.0} s: {}, {}, {}",

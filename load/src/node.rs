@@ -18,8 +18,12 @@ pub struct NodeOptions {
 	pub binary: PathBuf,
 	/// `--dev-block-time` in milliseconds.
 	pub block_time_ms: u64,
-	/// Where the spec, the database and the log go.
+	/// Where the spec and the database go (deleted after the run).
 	pub dir: PathBuf,
+	/// The node's log file (kept).
+	pub log: PathBuf,
+	/// Arguments added after the load's own.
+	pub extra_args: Vec<String>,
 }
 
 /// A running node.
@@ -110,9 +114,9 @@ impl Node {
 	pub async fn start(options: &NodeOptions, spec: &Path) -> Result<(Self, Chain), String> {
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
-		let log = options.dir.join("node.log");
+		let log = options.log.clone();
 		let base = options.dir.join("node");
-		let args: Vec<String> = [
+		let mut args: Vec<String> = [
 			"--chain",
 			&spec.display().to_string(),
 			"--base-path",
@@ -142,10 +146,22 @@ impl Node {
 			// The dev node keeps state for every block of the run (queries at a fixed block).
 			"--state-pruning",
 			"archive",
+			// Runtime-API queries at concurrency 64 would otherwise run out of pooled WASM
+			// instances (8 by default; 32 at most) and instantiate a new one per call.
+			"--max-runtime-instances",
+			"32",
 		]
 		.into_iter()
 		.map(str::to_owned)
 		.collect();
+		// The fork-aware pool (the SDK's default) loses transactions under this load: a few
+		// percent of a round of several transactions per sender is accepted and then neither
+		// included nor reported dropped (docs/performance.md). The single-state pool keeps
+		// them all; `--node-arg=--pool-type=fork-aware` measures the default.
+		if !options.extra_args.iter().any(|arg| arg.starts_with("--pool-type")) {
+			args.extend(["--pool-type".to_owned(), "single-state".to_owned()]);
+		}
+		args.extend(options.extra_args.iter().cloned());
 		let log_file = fs::File::create(&log).map_err(|error| format!("{}: {error}", log.display()))?;
 		let child = Command::new(&options.binary)
 			.args(&args)

@@ -470,6 +470,28 @@ impl Workload {
 		Ok(Batch { call: series.call(), transactions })
 	}
 
+	/// Sets every account's next nonce to the chain's (`AccountNonceApi_account_nonce`): after
+	/// a round that did not include everything, later transactions would otherwise wait for
+	/// the missing nonces for ever.
+	pub async fn resync_nonces(&mut self, chain: &Chain) -> Result<(), String> {
+		let accounts = &mut self.accounts;
+		let kinds = [
+			&mut accounts.senders,
+			&mut accounts.providers,
+			&mut accounts.manufacturers,
+			&mut accounts.dispensers,
+		];
+		for group in kinds {
+			for account in group.iter_mut() {
+				account.nonce = account_nonce(chain, &account.id).await?;
+			}
+		}
+		for account in [&mut accounts.researcher, &mut accounts.key_holder] {
+			account.nonce = account_nonce(chain, &account.id).await?;
+		}
+		Ok(())
+	}
+
 	/// The pack code and serial proof of the first pack of manufacturer 0's lot (for
 	/// `SupplyChainApi_verify_unit`), if there is a manufacturer.
 	pub fn first_pack(&self) -> Option<(PackCode, SerialProof)> {
@@ -496,6 +518,14 @@ impl Workload {
 		}
 		Ok(())
 	}
+}
+
+async fn account_nonce(chain: &Chain, account: &AccountId) -> Result<u64, String> {
+	let nonce: medchain_primitives::Nonce = chain
+		.runtime_call("AccountNonceApi_account_nonce", &codec::Encode::encode(account))
+		.await
+		.map_err(|error| error.to_string())?;
+	Ok(nonce.into())
 }
 
 fn index_of(accounts: &[Account]) -> std::collections::HashMap<AccountId, usize> {
