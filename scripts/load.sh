@@ -11,8 +11,8 @@
 #   scripts/load.sh [--quick] [--series a,b,..] [--out DIR] [medchain-load options]
 #
 # --quick (CI): a few hundred transactions per series, once; fails if a series did not include
-# all it sent or the report is incomplete. Without it: 10,000 per round, three repetitions (about
-# 15 minutes). DIR defaults to target/load. `medchain-load --help` lists the other options.
+# all it sent or the report is incomplete. Without it: 4,000 per round, three repetitions (about
+# 7 minutes). DIR defaults to target/load. `medchain-load --help` lists the other options.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

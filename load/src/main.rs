@@ -65,7 +65,7 @@ struct Args {
 	/// The dev node's block time in milliseconds.
 	#[arg(long, default_value_t = 1000)]
 	block_time: u64,
-	/// Transactions per round (default 10,000; 200 with --quick).
+	/// Transactions per round (default 4,000; 200 with --quick).
 	#[arg(long)]
 	per_round: Option<usize>,
 	/// Rounds of each series (default 3; 1 with --quick).
@@ -236,7 +236,7 @@ async fn main() {
 
 /// Runs the load; `Ok(false)` if the run finished but a check failed.
 async fn run(args: Args) -> Result<bool, String> {
-	let per_round = args.per_round.unwrap_or(if args.quick { 200 } else { 10_000 });
+	let per_round = args.per_round.unwrap_or(if args.quick { 200 } else { 4_000 });
 	let repetitions = args.repetitions.unwrap_or(if args.quick { 1 } else { 3 }).max(1);
 	let query_calls = args.query_calls.unwrap_or(if args.quick { 200 } else { 5_000 });
 	let per_participant = args.per_participant.max(1);
