@@ -95,6 +95,8 @@ struct Bench {
 	block_time_s: f64,
 	weights: BlockWeights,
 	length: BlockLength,
+	/// The normal class's share of a block (`max_total`, or the whole block if unset).
+	normal_limit: frame_support::weights::Weight,
 	capacities: HashMap<Series, Capacity>,
 }
 
@@ -117,8 +119,7 @@ impl Bench {
 			.runtime_call("TransactionPaymentApi_query_info", &args)
 			.await
 			.map_err(|error| error.to_string())?;
-		let normal = self.weights.get(DispatchClass::Normal);
-		let limit = normal.max_total.unwrap_or(self.weights.max_block);
+		let (limit, normal) = (self.normal_limit, self.weights.get(DispatchClass::Normal));
 		let per = weight.saturating_add(normal.base_extrinsic);
 		let by_ref_time = limit.ref_time() / per.ref_time().max(1);
 		let by_proof_size = if per.proof_size() == 0 { u64::MAX } else { limit.proof_size() / per.proof_size() };
@@ -179,9 +180,8 @@ impl Bench {
 			}
 		}
 		let blocks = self.watcher.blocks_after(head);
-		let normal = self.weights.get(DispatchClass::Normal);
-		let limit = normal.max_total.unwrap_or(self.weights.max_block);
-		let (counts, points) = report::round_figures(&blocks, &call, self.block_time_s, cpu_at_start, limit);
+		let (counts, points) =
+			report::round_figures(&blocks, &call, self.block_time_s, cpu_at_start, self.normal_limit);
 		let report = RoundReport {
 			repetition,
 			sent,
@@ -282,6 +282,7 @@ async fn run(args: Args) -> Result<bool, String> {
 	let weights = BlockWeights::decode(&mut &decode_constant("BlockWeights")?[..]).map_err(|e| e.to_string())?;
 	let length = BlockLength::decode(&mut &decode_constant("BlockLength")?[..]).map_err(|e| e.to_string())?;
 	let spec_version = at.spec_version();
+	let normal_limit = weights.get(DispatchClass::Normal).max_total.unwrap_or(weights.max_block);
 	let mut bench = Bench {
 		node,
 		chain,
@@ -290,6 +291,7 @@ async fn run(args: Args) -> Result<bool, String> {
 		block_time_s: args.block_time as f64 / 1000.0,
 		weights,
 		length,
+		normal_limit,
 		capacities: HashMap::new(),
 	};
 	let mut workload = Workload::new(&bench.chain, accounts, per_round, per_participant, repetitions).await?;
@@ -462,8 +464,7 @@ async fn run(args: Args) -> Result<bool, String> {
 			problems.push(format!("{} x{}: {} errors in {} calls", query.name, query.concurrency, query.errors, query.calls));
 		}
 	}
-	let normal = bench.weights.get(DispatchClass::Normal);
-	let limit = normal.max_total.unwrap_or(bench.weights.max_block);
+	let (limit, normal) = (bench.normal_limit, bench.weights.get(DispatchClass::Normal));
 	let report = json!({
 		"tool": "medchain-load",
 		"version": env!("CARGO_PKG_VERSION"),

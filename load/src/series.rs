@@ -11,19 +11,19 @@ use medchain_client::{
 	chain::{AccountId, Address, Call, Chain, LogEntry},
 	cli::{
 		consent::Terms,
-		study::MAX_RANGE_PROOF_LEN,
+		study::{contribute_call, MAX_TRUSTEES},
 		supply::{
 			accept_transfer_call, commission_lot_call, decommission_call, propose_transfer_call,
 			register_product_call, PackCode,
 		},
 	},
 };
-use medchain_crypto::{encrypt, study_base, Context as ProofContext, RangeProof, StudySecret, ValidityProof};
+use medchain_crypto::{study_base, StudySecret};
 use medchain_primitives::{
 	consent::{AccessDecision, Grantee, PermitBasis},
 	gs1::check_digit,
 	health::{Action, Confidentiality, PurposeOfUse, RecordCategory},
-	stats::{EncryptedValue, KeyHolders, StudyId, StudyQuestion},
+	stats::{KeyHolders, StudyId, StudyQuestion},
 	supply::{
 		serial_hash, serial_proof, serials_root, DecommissionReason, ExpiryDate, Goods, Gtin,
 		LotNumber, PackRef, ProductDetails, ProductKind, SerialHash, SerialProof, TransactionDocuments,
@@ -317,7 +317,7 @@ impl Workload {
 			confidentiality: LABEL,
 			value_bits: VALUE_BITS,
 		};
-		let holders: KeyHolders<AccountId, ConstU32<{ medchain_client::cli::study::MAX_TRUSTEES }>> =
+		let holders: KeyHolders<AccountId, ConstU32<MAX_TRUSTEES>> =
 			KeyHolders::Single { holder: self.accounts.key_holder.id, key };
 		// Open for a day of 1-second blocks: longer than any run.
 		let deadline = now.saturating_add(86_400);
@@ -543,22 +543,14 @@ fn record_call(patient: &AccountId, custodian: &AccountId, index: usize) -> Call
 	)
 }
 
-/// Each sender's contribution to `study`: a random 16-bit value, encrypted, with its validity
-/// and range proofs (bound to the sender, the study and the chain), on two threads.
+/// Each sender's contribution to `study`: a random 16-bit value (the client's
+/// `contribute_call`), on two threads.
 fn contributions(genesis: &[u8; 32], study: &OpenStudy, senders: &[Account]) -> Result<Vec<Call>, String> {
-	let base = study_base(genesis, study.id);
 	let prove = |sender: &Account| -> Result<Call, String> {
 		let value = u64::from(OsRng.next_u32() & 0xffff);
-		let context = ProofContext { genesis: *genesis, scope: study.id, submitter: &sender.id };
-		let (ciphertext, opening) = encrypt(&base, &study.key, value, &mut OsRng).ok_or("bad study key")?;
-		let validity = ValidityProof::prove(&context, &base, &study.key, &ciphertext, &opening, &mut OsRng)
-			.ok_or("bad study key")?;
-		let range = RangeProof::prove(&context, &study.key, &ciphertext, &opening, VALUE_BITS, &mut OsRng)
-			.map_err(|error| format!("range proof: {error}"))?;
-		let range: BoundedVec<u8, ConstU32<MAX_RANGE_PROOF_LEN>> =
-			range.0.try_into().map_err(|_| "the range proof is longer than the chain takes")?;
-		let value = EncryptedValue { c: ciphertext.c, d: ciphertext.d };
-		Ok(Call::new("EncryptedStats", "contribute", (study.id, value, validity.0, range)))
+		contribute_call(genesis, study.id, &study.key, &sender.id, value, VALUE_BITS)
+			.map(|(call, _)| call)
+			.map_err(|error| error.to_string())
 	};
 	let half = senders.len().div_ceil(2);
 	let (first, second) = senders.split_at(half);

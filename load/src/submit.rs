@@ -90,12 +90,20 @@ impl Submitter {
 		let mut samples = FuturesUnordered::new();
 		let mut submission = Submission::default();
 		let window = window.max(1) as u64;
+		// The window's size changes only with a new block: measured once per block.
+		let mut sized_at = (u64::MAX, window);
+		let mut current_window = |watcher: &Watcher| {
+			let newest = watcher.head();
+			if sized_at.0 != newest {
+				sized_at = (newest, window.max(2 * watcher.largest_block_after(head, call)));
+			}
+			sized_at.1
+		};
 		for (index, transaction) in transactions.into_iter().enumerate() {
 			// Wait for room in the window (bounded: a stalled chain ends the round).
 			let stalled_at = Instant::now();
 			while index as u64 >=
-				watcher.total(call).saturating_sub(included_before) +
-					window.max(2 * watcher.largest_block_after(head, call))
+				watcher.total(call).saturating_sub(included_before) + current_window(watcher)
 			{
 				if stalled_at.elapsed() > Duration::from_secs(120) {
 					return Err(format!("nothing of {}.{} was included for 120 s", call.0, call.1));

@@ -349,23 +349,8 @@ async fn contribute(context: &Context, id: StudyId, value: u64) -> Result<Output
 			.first()
 			.ok_or_else(|| CliError::new(ErrorKind::Failure, format!("study {id} has no key")))?,
 	};
-	let key = &key;
-	let genesis = chain.genesis_hash();
-	let submitter = identity.account_id();
-	let proof_context = ProofContext { genesis, scope: id, submitter: &submitter };
-	let base = study_base(&genesis, id);
-	let bad_key = || CliError::new(ErrorKind::Failure, format!("study {id}'s key is not a valid point"));
-	let (ciphertext, opening) = encrypt(&base, key, value, &mut OsRng).ok_or_else(bad_key)?;
-	let validity = ValidityProof::prove(&proof_context, &base, key, &ciphertext, &opening, &mut OsRng)
-		.ok_or_else(bad_key)?;
-	let range = RangeProof::prove(&proof_context, key, &ciphertext, &opening, bits, &mut OsRng)
-		.map_err(|error| CliError::new(ErrorKind::Failure, format!("range proof: {error}")))?;
-	let range: BoundedVec<u8, ConstU32<MAX_RANGE_PROOF_LEN>> = range
-		.0
-		.try_into()
-		.map_err(|_| CliError::new(ErrorKind::Failure, "the range proof is longer than the chain takes"))?;
-	let encrypted = EncryptedValue { c: ciphertext.c, d: ciphertext.d };
-	let call = Call::new(PALLET, "contribute", (id, encrypted, validity.0, range));
+	let (call, ciphertext) =
+		contribute_call(&chain.genesis_hash(), id, &key, &identity.account_id(), value, bits)?;
 	let finalized = context.submit(&chain, &call, identity.keypair()).await?;
 	let contributions = finalized
 		.event(PALLET, "Contributed")
@@ -379,6 +364,34 @@ async fn contribute(context: &Context, id: StudyId, value: u64) -> Result<Output
 		),
 	)
 	.with_transaction("EncryptedStats.contribute", &finalized))
+}
+
+/// `EncryptedStats.contribute` of `value` to study `id` (study key `key`) of the chain
+/// `genesis` by `submitter`: the value encrypted with fresh randomness, with its validity proof
+/// and its `bits`-bit range proof, both bound to the submitter, the study and the chain. Also
+/// the ciphertext.
+pub fn contribute_call(
+	genesis: &[u8; 32],
+	id: StudyId,
+	key: &medchain_primitives::stats::Point,
+	submitter: &AccountId,
+	value: u64,
+	bits: u32,
+) -> Result<(Call, Ciphertext), CliError> {
+	let proof_context = ProofContext { genesis: *genesis, scope: id, submitter };
+	let base = study_base(genesis, id);
+	let bad_key = || CliError::new(ErrorKind::Failure, format!("study {id}'s key is not a valid point"));
+	let (ciphertext, opening) = encrypt(&base, key, value, &mut OsRng).ok_or_else(bad_key)?;
+	let validity = ValidityProof::prove(&proof_context, &base, key, &ciphertext, &opening, &mut OsRng)
+		.ok_or_else(bad_key)?;
+	let range = RangeProof::prove(&proof_context, key, &ciphertext, &opening, bits, &mut OsRng)
+		.map_err(|error| CliError::new(ErrorKind::Failure, format!("range proof: {error}")))?;
+	let range: BoundedVec<u8, ConstU32<MAX_RANGE_PROOF_LEN>> = range
+		.0
+		.try_into()
+		.map_err(|_| CliError::new(ErrorKind::Failure, "the range proof is longer than the chain takes"))?;
+	let encrypted = EncryptedValue { c: ciphertext.c, d: ciphertext.d };
+	Ok((Call::new(PALLET, "contribute", (id, encrypted, validity.0, range)), ciphertext))
 }
 
 /// The bits a total of `contributions` values below `2^value_bits` needs.
