@@ -57,3 +57,10 @@ medchain_check_fresh() {
 	rm -f "$messages" "$errors"
 	return "$status"
 }
+
+# The path of binary $1 of the last build, from $MEDCHAIN_HOME/binaries.json (scripts/build.sh
+# writes it).
+medchain_binary() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+		"${MEDCHAIN_HOME:-$HOME/.cache/medchain}/binaries.json" "$1"
+}

@@ -72,11 +72,12 @@ stage "end-to-end: dev nodes + @polkadot/api + the medchain binaries"
 node scripts/e2e/run.mjs --built "$built"
 rm -f "$built"
 
-# The load tool's smoke: every series included all it sent and the report is complete (the
-# figures of a quick run are not measurements; the full run is scripts/load.sh).
-stage "load smoke: scripts/load.sh --quick"
+# The load tool's smoke: every series included all it sent and the report is complete, on a
+# small and on a larger synthetic state, and the two compare (the figures of a quick run are
+# not measurements; the full runs are scripts/load.sh and scripts/load.sh --growth).
+stage "load smoke: scripts/load.sh --quick --growth"
 load_out="$(mktemp -d)"
-scripts/load.sh --quick --out "$load_out"
+scripts/load.sh --quick --growth --out "$load_out"
 rm -rf "$load_out"
 
 stage ""

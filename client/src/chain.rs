@@ -252,10 +252,42 @@ impl Chain {
 		self.submit_watched(call, signer).await?.finalized().await
 	}
 
+	/// Signs `call` with `nonce` and submits it, watching its progress: for a signer that sends
+	/// another transaction before its last one is finalized, which [`Chain::submit_watched`]
+	/// would give the same nonce.
+	pub async fn submit_watched_with_nonce(
+		&self,
+		call: &Call,
+		signer: &subxt_signer::sr25519::Keypair,
+		nonce: u64,
+	) -> Result<Submitted, ChainError> {
+		let at = self
+			.api
+			.at_current_block()
+			.await
+			.map_err(|error| ChainError::Node(error.to_string()))?;
+		let params =
+			subxt::config::DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new().nonce(nonce).build();
+		let progress = at
+			.transactions()
+			.sign_and_submit_then_watch(call, signer, params)
+			.await
+			.map_err(|error| ChainError::Node(error.to_string()))?;
+		Ok(Submitted(progress))
+	}
+
+	/// The nonce of `account`'s next transaction in the latest finalized state.
+	pub async fn account_nonce(&self, account: &AccountId) -> Result<u64, ChainError> {
+		let nonce: medchain_primitives::Nonce =
+			self.runtime_call("AccountNonceApi_account_nonce", &account.encode()).await?;
+		Ok(nonce.into())
+	}
+
 	/// Signs `call` with `signer` and submits it; returns once the node accepted it into its
-	/// pool, with a handle to wait for its outcome. The signer's nonce is the node's next one
-	/// for the account (pool included): callers that submit concurrently with one account
-	/// must not overlap calls of this method (waiting for the outcome may overlap).
+	/// pool, with a handle to wait for its outcome. The nonce is the account's in the latest
+	/// finalized state, pool not included: a signer whose last transaction is not finalized
+	/// yet must use [`Chain::submit_watched_with_nonce`] (the vault's concurrent releases
+	/// collided on it under load).
 	pub async fn submit_watched(
 		&self,
 		call: &Call,

@@ -8,16 +8,24 @@
 //! the figure that survives a noisy machine. It also loads the runtime APIs through
 //! `state_call` at several concurrencies. See `docs/performance.md`.
 //!
+//! With `--populate N` the genesis also holds a synthetic state of N records (with N / 10
+//! consents and N / 1,000 lots of 10,000 packs); `medchain-load growth SMALL LARGE` compares two
+//! such runs: how each series' and query's cost grows with the state.
+//!
 //! ```text
-//! medchain-load --node target/release/medchain-node [--quick] [--series a,b] [--out DIR]
+//! medchain-load --node target/release/medchain-node [--quick] [--series a,b] [--out DIR] [--populate N]
+//! medchain-load growth SMALL/load.json LARGE/load.json [--out DIR]
 //! ```
 
 mod accounts;
+mod growth;
 mod node;
+mod population;
 mod queries;
 mod report;
 mod series;
 mod submit;
+mod vault;
 mod watch;
 
 use accounts::{Accounts, Counts};
@@ -26,12 +34,9 @@ use codec::{Decode, Encode};
 use frame_support::dispatch::DispatchClass;
 use frame_system::limits::{BlockLength, BlockWeights};
 use medchain_client::{chain::Chain, cli::supply::verify_unit_args};
-use medchain_primitives::{
-	consent::AccessQuery,
-	health::{Action, Confidentiality, PurposeOfUse, RecordCategory},
-	stats::StudyId,
-};
+use medchain_primitives::stats::StudyId;
 use node::{Node, NodeOptions};
+use population::Populated;
 use report::{Capacity, LatencyReport, Ratio, RoundReport, SeriesReport};
 use serde_json::json;
 use series::{Batch, Series, Workload};
@@ -44,13 +49,21 @@ use submit::{Latency, Submitter};
 use subxt::rpcs::client::RpcParams;
 use watch::Watcher;
 
+/// Transactions per round of a full run and of a quick one.
+const PER_ROUND: usize = 4_000;
+const QUICK_PER_ROUND: usize = 200;
+/// Transactions per provider, manufacturer and dispenser in a round.
+const PER_PARTICIPANT: usize = 8;
+
 /// Measures medchain's throughput, latency and runtime-API speed against plain transfers.
 #[derive(Parser, Debug)]
-#[command(name = "medchain-load", version)]
+#[command(name = "medchain-load", version, args_conflicts_with_subcommands = true)]
 struct Args {
+	#[command(subcommand)]
+	command: Option<Command>,
 	/// The `medchain-node` binary to start.
-	#[arg(long)]
-	node: PathBuf,
+	#[arg(long, required = true)]
+	node: Option<PathBuf>,
 	/// A short run (a few hundred transactions per round, one repetition): checks that
 	/// every series works and the report is complete, not a measurement.
 	#[arg(long)]
@@ -72,7 +85,7 @@ struct Args {
 	#[arg(long)]
 	repetitions: Option<usize>,
 	/// Transactions per provider, manufacturer and dispenser in a round (default 8).
-	#[arg(long, default_value_t = 8)]
+	#[arg(long, default_value_t = PER_PARTICIPANT)]
 	per_participant: usize,
 	/// WebSocket connections that submit.
 	#[arg(long, default_value_t = 4)]
@@ -84,6 +97,43 @@ struct Args {
 	/// for more).
 	#[arg(long = "node-arg", allow_hyphen_values = true)]
 	node_args: Vec<String>,
+	/// The `medchain-vault` binary: also measures the vault (reads at 1, 16 and 64 concurrent
+	/// readers, uploads).
+	#[arg(long)]
+	vault: Option<PathBuf>,
+	/// A genesis that also holds N synthetic records, N / 10 consents and N / 1,000 lots of
+	/// 10,000 packs (1,000 records and 50 consents per synthetic patient), and queries into it.
+	#[arg(long, value_name = "N")]
+	populate: Option<u32>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+	/// Compares a run on a small and on a large `--populate`: the cost ratio large / small of
+	/// every series and query both ran; writes DIR/growth.json and prints a table.
+	Growth {
+		/// `load.json` of the run on the small state.
+		small: PathBuf,
+		/// `load.json` of the run on the large state.
+		large: PathBuf,
+		/// Where `growth.json` goes.
+		#[arg(long, default_value = "target/load")]
+		out: PathBuf,
+	},
+	/// Writes the chain spec a run with `--populate N` starts its node on (the load's accounts
+	/// for the default round and the synthetic state) to DIR/load-spec.json, e.g. for
+	/// `medchain-node benchmark storage` on a state of that size.
+	Spec {
+		/// The `medchain-node` binary whose dev spec is extended.
+		#[arg(long)]
+		node: PathBuf,
+		/// Synthetic records (see `--populate` of a run).
+		#[arg(long, value_name = "N")]
+		populate: Option<u32>,
+		/// Where `load-spec.json` goes.
+		#[arg(long, default_value = "target/load")]
+		out: PathBuf,
+	},
 }
 
 /// Everything a round needs.
@@ -223,8 +273,13 @@ struct Collected {
 
 #[tokio::main]
 async fn main() {
-	let args = Args::parse();
-	match run(args).await {
+	let mut args = Args::parse();
+	let outcome = match args.command.take() {
+		Some(Command::Growth { small, large, out }) => growth::run(&small, &large, &out),
+		Some(Command::Spec { node, populate, out }) => write_spec_only(&node, populate, &out),
+		None => run(args).await,
+	};
+	match outcome {
 		Ok(true) => {},
 		Ok(false) => std::process::exit(1),
 		Err(error) => {
@@ -234,9 +289,19 @@ async fn main() {
 	}
 }
 
+/// `medchain-load spec`: the spec of a default run with `--populate`, nothing started.
+fn write_spec_only(binary: &std::path::Path, populate: Option<u32>, out: &std::path::Path) -> Result<bool, String> {
+	std::fs::create_dir_all(out).map_err(|error| format!("{}: {error}", out.display()))?;
+	let accounts = Accounts::derive(Counts::for_round(PER_ROUND, PER_PARTICIPANT))?;
+	let vault = vault::vault_account()?;
+	let spec = node::write_spec(binary, out, &accounts, Some(&vault), populate.map(Populated::of).as_ref())?;
+	println!("{}", spec.display());
+	Ok(true)
+}
+
 /// Runs the load; `Ok(false)` if the run finished but a check failed.
 async fn run(args: Args) -> Result<bool, String> {
-	let per_round = args.per_round.unwrap_or(if args.quick { 200 } else { 4_000 });
+	let per_round = args.per_round.unwrap_or(if args.quick { QUICK_PER_ROUND } else { PER_ROUND });
 	let repetitions = args.repetitions.unwrap_or(if args.quick { 1 } else { 3 }).max(1);
 	let query_calls = args.query_calls.unwrap_or(if args.quick { 200 } else { 5_000 });
 	let per_participant = args.per_participant.max(1);
@@ -260,12 +325,26 @@ async fn run(args: Args) -> Result<bool, String> {
 		.map_err(|error| error.to_string())?;
 
 	let started = Instant::now();
+	let binary = args.node.clone().ok_or("--node is required")?;
 	let accounts = Accounts::derive(Counts::for_round(per_round, per_participant))?;
 	let account_count = accounts.all().count();
-	let spec = node::write_spec(&args.node, work.path(), &accounts)?;
-	eprintln!("[load] genesis with {account_count} load accounts; starting {}", args.node.display());
+	let populated = args.populate.map(Populated::of);
+	let vault_account = args.vault.is_some().then(vault::vault_account).transpose()?;
+	let spec = node::write_spec(&binary, work.path(), &accounts, vault_account.as_ref(), populated.as_ref())?;
+	eprintln!(
+		"[load] genesis with {account_count} load accounts{}; starting {}",
+		populated.map_or(String::new(), |p| format!(
+			", {} synthetic records, {} consents, {} lots with {} packs",
+			p.records, p.consents, p.lots, p.packs()
+		)),
+		binary.display()
+	);
+	// A synthetic genesis is built when the node starts: about a minute per million records
+	// on this machine type, a generous bound here.
+	let start_timeout = Duration::from_secs(120 + u64::from(args.populate.unwrap_or(0)) / 1_000);
 	let options = NodeOptions {
-		binary: args.node.clone(),
+		binary: binary.clone(),
+		start_timeout,
 		block_time_ms: args.block_time,
 		dir: work.path().to_owned(),
 		log: args.out.join("node.log"),
@@ -398,14 +477,7 @@ async fn run(args: Args) -> Result<bool, String> {
 	query_list.push(queries::Query {
 		name: "check_access",
 		method: "ConsentApi_check_access",
-		args: (
-			patient,
-			provider,
-			AccessQuery::Category { category: RecordCategory::Observation, confidentiality: Confidentiality::Normal },
-			Action::Access,
-			PurposeOfUse::Treatment,
-		)
-			.encode(),
+		args: queries::check_access_args(&patient, &provider),
 	});
 	if let Some((code, proof)) = workload.first_pack() {
 		query_list.push(queries::Query {
@@ -415,6 +487,9 @@ async fn run(args: Args) -> Result<bool, String> {
 		});
 	}
 	query_list.push(queries::Query { name: "record", method: "MedicalRecordsApi_record", args: 0u64.encode() });
+	if let Some(populated) = &populated {
+		query_list.extend(populated.queries()?);
+	}
 	let mut query_results = Vec::new();
 	if query_calls > 0 {
 		for concurrency in [1usize, 16, 64] {
@@ -428,6 +503,10 @@ async fn run(args: Args) -> Result<bool, String> {
 			}
 		}
 	}
+	let vault_report = match &args.vault {
+		Some(binary) => Some(measure_vault(&bench, &mut workload, binary, work.path(), &args.out, args.quick).await?),
+		None => None,
+	};
 	let node_args = bench.node.args.clone();
 	bench.node.stop();
 
@@ -459,6 +538,9 @@ async fn run(args: Args) -> Result<bool, String> {
 		}
 		series_reports.push(report);
 	}
+	if let Some(report) = &vault_report {
+		problems.extend(report.problems());
+	}
 	for query in &query_results {
 		if query.errors > 0 || query.calls != query_calls {
 			problems.push(format!("{} x{}: {} errors in {} calls", query.name, query.concurrency, query.errors, query.calls));
@@ -472,7 +554,7 @@ async fn run(args: Args) -> Result<bool, String> {
 		"duration_seconds": started.elapsed().as_secs_f64(),
 		"quick": args.quick,
 		"machine": machine(),
-		"node": { "binary": args.node, "args": node_args, "spec_version": spec_version },
+		"node": { "binary": binary, "args": node_args, "spec_version": spec_version },
 		"settings": {
 			"block_time_ms": args.block_time,
 			"per_round": per_round,
@@ -481,6 +563,7 @@ async fn run(args: Args) -> Result<bool, String> {
 			"connections": args.connections,
 			"accounts": account_count,
 			"query_calls": query_calls,
+			"populated": populated,
 			"in_flight": "two blocks of the series' capacity (64 to 20,000)",
 		},
 		"block_limits": {
@@ -493,6 +576,7 @@ async fn run(args: Args) -> Result<bool, String> {
 		"idle_latency": idle_latency,
 		"series": series_reports,
 		"queries": query_results,
+		"vault": vault_report,
 		"anchors": report::ANCHORS,
 		"checks": { "complete": problems.is_empty(), "problems": problems },
 	});
@@ -503,6 +587,9 @@ async fn run(args: Args) -> Result<bool, String> {
 	report::chart(&chart_path, &series_reports)?;
 	let kept_log = &bench.node.log;
 	println!("{}", report::table(&series_reports, &query_results, &idle_latency));
+	if let Some(report) = &vault_report {
+		println!("{}", report.table());
+	}
 	println!(
 		"[load] {} in {:.0} s: {}, {}, {}",
 		if args.quick { "quick run" } else { "run" },
@@ -519,6 +606,148 @@ async fn run(args: Args) -> Result<bool, String> {
 		}
 		Ok(false)
 	}
+}
+
+/// What the vault did.
+#[derive(serde::Serialize)]
+struct VaultReport {
+	records: usize,
+	reads: Vec<vault::ReadResult>,
+	/// Releases the reads should have logged (two per read) and the entries the patients'
+	/// access logs gained.
+	releases_expected: u64,
+	releases_logged: u64,
+	uploads: vault::UploadResult,
+}
+
+impl VaultReport {
+	fn problems(&self) -> Vec<String> {
+		let mut problems: Vec<String> = self
+			.reads
+			.iter()
+			.filter(|r| r.errors > 0)
+			.map(|r| format!("vault reads x{}: {} of {} failed: {:?}", r.concurrency, r.errors, r.reads, r.first_error))
+			.collect();
+		if self.releases_logged != self.releases_expected {
+			problems.push(format!(
+				"vault: {} releases, {} entries in the access logs",
+				self.releases_expected, self.releases_logged
+			));
+		}
+		problems
+	}
+
+	fn table(&self) -> String {
+		let mut out = format!(
+			"vault reads (sealed record + envelope, request to plaintext), {} records\n{:>11} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
+			self.records, "concurrency", "reads", "reads/s", "p50 ms", "p95 ms", "p99 ms"
+		);
+		for r in &self.reads {
+			out.push_str(&format!(
+				"{:>11} {:>7} {:>9.1} {:>9.0} {:>9.0} {:>9.0}\n",
+				r.concurrency, r.reads, r.reads_per_second, r.latency.p50_ms, r.latency.p95_ms, r.latency.p99_ms
+			));
+		}
+		out.push_str(&format!(
+			"releases logged on chain: {} of {}\nuploads: {} x {} KiB at concurrency {}: {:.1} MB/s",
+			self.releases_logged,
+			self.releases_expected,
+			self.uploads.objects,
+			self.uploads.object_bytes / 1024,
+			self.uploads.concurrency,
+			self.uploads.megabytes_per_second
+		));
+		out
+	}
+}
+
+/// Starts the vault on the load's node, stocks it with records of the first senders (each with
+/// a key envelope for the provider the sender consented to), reads them back at 1, 16 and 64
+/// concurrent readers, checks that every release reached the on-chain access log, and times
+/// uploads.
+async fn measure_vault(
+	bench: &Bench,
+	workload: &mut Workload,
+	binary: &std::path::Path,
+	work: &std::path::Path,
+	out: &std::path::Path,
+	quick: bool,
+) -> Result<VaultReport, String> {
+	let vault_account = vault::vault_account()?;
+	let running = vault::Vault::start(binary, &bench.node.url, &work.join("vault"), &out.join("vault.log")).await?;
+	let client = medchain_client::vault_client::VaultClient::new(&running.url).map_err(|e| e.to_string())?;
+	// The providers' consents: the readers must be permitted.
+	while let Some(needed) = workload.missing(Series::RecordProvider) {
+		let blocks = bench.setup(workload.build(needed)?).await?;
+		workload.observe(needed, &blocks)?;
+	}
+	let count = 64.min(workload.accounts.senders.len());
+	let mut uploads = Vec::with_capacity(count);
+	let mut registrations = Vec::with_capacity(count);
+	for sender in 0..count {
+		let reader = workload.provider_account(sender).ok_or("no provider")?;
+		let patient = workload.accounts.senders[sender].keypair.clone();
+		let plaintext = format!(
+			r#"{{"resourceType":"Observation","status":"final","code":{{"coding":[{{"system":"http://loinc.org","code":"8867-4"}}]}},"valueQuantity":{{"value":{},"unit":"/min"}}}}"#,
+			60 + sender % 40
+		)
+		.into_bytes();
+		let upload = vault::upload(&client, &patient, &reader, plaintext).await?;
+		registrations.push((sender, upload.hash, upload.locator.clone()));
+		uploads.push((sender, reader, upload));
+	}
+	let blocks = bench.setup(workload.custody_records(&registrations, &vault_account)?).await?;
+	let registered: std::collections::HashMap<medchain_client::chain::AccountId, u64> =
+		watch::events_of::<(u64, medchain_client::chain::AccountId)>(&blocks, "MedicalRecords", "RecordRegistered")?
+			.into_iter()
+			.map(|(id, patient)| (patient, id))
+			.collect();
+	let mut records = Vec::with_capacity(count);
+	for (sender, reader, upload) in uploads {
+		let patient = workload.accounts.senders[sender].id;
+		let id = *registered.get(&patient).ok_or("a vault record was not registered")?;
+		let reader = workload
+			.accounts
+			.providers
+			.iter()
+			.find(|provider| provider.id == reader)
+			.ok_or("no such provider")?
+			.keypair
+			.clone();
+		records.push(vault::Stored { id, hash: upload.hash, plaintext: upload.plaintext, patient, reader });
+	}
+	let patients: Vec<_> = records.iter().map(|r| r.patient).collect();
+	let before = vault::logged(&bench.chain, &patients).await?;
+	let records = std::sync::Arc::new(records);
+	let reads_each = if quick { 2 } else { 10 };
+	let mut reads = Vec::new();
+	for concurrency in [1usize, 16, 64] {
+		let result = vault::reads(&running.url, records.clone(), concurrency, reads_each).await?;
+		eprintln!(
+			"[load] vault reads x{concurrency}: {} in {:.1} s, {:.1}/s, p50 {:.0} ms, p99 {:.0} ms{}",
+			result.reads,
+			result.seconds,
+			result.reads_per_second,
+			result.latency.p50_ms,
+			result.latency.p99_ms,
+			result.first_error.as_ref().map_or(String::new(), |e| format!("; {} failed: {e}", result.errors))
+		);
+		reads.push(result);
+	}
+	// The access log of the last reads is finalized before their releases: nothing to wait for.
+	let after = vault::logged(&bench.chain, &patients).await?;
+	let succeeded: usize = reads.iter().map(|r| r.reads - r.errors).sum();
+	let owners: Vec<_> = workload.accounts.senders.iter().take(8).map(|a| a.keypair.clone()).collect();
+	let (objects, bytes) = if quick { (8, 1 << 20) } else { (64, 1 << 20) };
+	let uploads = vault::uploads(&running.url, &owners, objects, bytes, 8).await?;
+	eprintln!("[load] vault uploads: {objects} x 1 MiB in {:.1} s, {:.1} MB/s", uploads.seconds, uploads.megabytes_per_second);
+	Ok(VaultReport {
+		records: records.len(),
+		reads,
+		releases_expected: 2 * succeeded as u64,
+		releases_logged: after.saturating_sub(before),
+		uploads,
+	})
 }
 
 /// The machine, for the report: CPU model, cores, memory.

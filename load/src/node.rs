@@ -1,8 +1,11 @@
 //! The node under load: a chain spec with the load's accounts at genesis, a `medchain-node`
 //! process on free loopback ports with raised pool and RPC limits, and its CPU time.
 
-use crate::accounts::{gln, Accounts, Kind};
-use medchain_client::chain::{ss58, Chain};
+use crate::{
+	accounts::{gln, Accounts, Kind},
+	population::Populated,
+};
+use medchain_client::chain::{ss58, AccountId, Chain};
 use serde_json::{json, Value};
 use std::{
 	fs,
@@ -24,6 +27,8 @@ pub struct NodeOptions {
 	pub log: PathBuf,
 	/// Arguments added after the load's own.
 	pub extra_args: Vec<String>,
+	/// How long the node may take to answer (a large synthetic genesis takes minutes).
+	pub start_timeout: Duration,
 }
 
 /// A running node.
@@ -49,8 +54,16 @@ fn roles(kind: Kind) -> &'static [&'static str] {
 }
 
 /// The development chain spec of `binary` with every load account endowed as the development
-/// accounts are and the load's participants registered, written to `dir/load-spec.json`.
-pub fn write_spec(binary: &Path, dir: &Path, accounts: &Accounts) -> Result<PathBuf, String> {
+/// accounts are, the load's participants registered, the `vault` endowed and registered as a
+/// healthcare organisation, and the synthetic state of `populated`, written to
+/// `dir/load-spec.json`.
+pub fn write_spec(
+	binary: &Path,
+	dir: &Path,
+	accounts: &Accounts,
+	vault: Option<&AccountId>,
+	populated: Option<&Populated>,
+) -> Result<PathBuf, String> {
 	let output = Command::new(binary)
 		.args(["build-spec", "--chain", "dev"])
 		.stderr(Stdio::null())
@@ -61,7 +74,11 @@ pub fn write_spec(binary: &Path, dir: &Path, accounts: &Accounts) -> Result<Path
 	}
 	let mut spec: Value = serde_json::from_slice(&output.stdout)
 		.map_err(|error| format!("build-spec printed no JSON spec: {error}"))?;
-	patch_genesis(&mut spec, accounts)?;
+	patch_genesis(&mut spec, accounts, vault)?;
+	if let Some(populated) = populated {
+		let patch = spec.pointer_mut("/genesis/runtimeGenesis/patch").ok_or("the dev spec has no genesis patch")?;
+		merge(patch, populated.genesis_patch());
+	}
 	spec["id"] = json!("medchain_load");
 	spec["name"] = json!("medchain load test");
 	let path = dir.join("load-spec.json");
@@ -73,7 +90,7 @@ pub fn write_spec(binary: &Path, dir: &Path, accounts: &Accounts) -> Result<Path
 /// Adds the load's accounts to the genesis patch of `spec`: the balance and the credential of
 /// the preset's own entries (its first endowed account, its first participant), so no amount is
 /// restated here.
-fn patch_genesis(spec: &mut Value, accounts: &Accounts) -> Result<(), String> {
+fn patch_genesis(spec: &mut Value, accounts: &Accounts, vault: Option<&AccountId>) -> Result<(), String> {
 	let patch = spec
 		.pointer_mut("/genesis/runtimeGenesis/patch")
 		.ok_or("the dev spec has no genesis patch")?;
@@ -84,6 +101,9 @@ fn patch_genesis(spec: &mut Value, accounts: &Accounts) -> Result<(), String> {
 	let endowment = balances.first().and_then(|entry| entry.get(1)).cloned().ok_or("no endowed account")?;
 	for (_, _, account) in accounts.all() {
 		balances.push(json!([ss58(&account.id), endowment]));
+	}
+	if let Some(vault) = vault {
+		balances.push(json!([ss58(vault), endowment]));
 	}
 	let participants = patch
 		.pointer_mut("/participants/participants")
@@ -100,7 +120,22 @@ fn patch_genesis(spec: &mut Value, accounts: &Accounts) -> Result<(), String> {
 		let key = sp_crypto_hashing::blake2_256(&account.id);
 		participants.push(json!([ss58(&account.id), roles, credential, gln, key.to_vec()]));
 	}
+	if let Some(vault) = vault {
+		// The vault publishes no X25519 key of its own; nothing is sealed to it.
+		participants.push(json!([ss58(vault), ["HealthcareOrganization"], credential, null, vault.to_vec()]));
+	}
 	Ok(())
+}
+
+/// Merges `addition` into `target`, object by object (other values are replaced).
+fn merge(target: &mut Value, addition: Value) {
+	match (target, addition) {
+		(Value::Object(target), Value::Object(addition)) =>
+			for (key, value) in addition {
+				merge(target.entry(key).or_insert(Value::Null), value);
+			},
+		(target, addition) => *target = addition,
+	}
 }
 
 /// A free TCP port on 127.0.0.1.
@@ -110,7 +145,8 @@ fn free_port() -> Result<u16, String> {
 }
 
 impl Node {
-	/// Starts the node on `spec` and waits (at most two minutes) until its RPC answers.
+	/// Starts the node on `spec` and waits (at most `options.start_timeout`) until its RPC
+	/// answers.
 	pub async fn start(options: &NodeOptions, spec: &Path) -> Result<(Self, Chain), String> {
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
@@ -177,11 +213,14 @@ impl Node {
 			}
 			match Chain::connect(&node.url).await {
 				Ok(chain) => return Ok((node, chain)),
-				Err(_) if started.elapsed() < Duration::from_secs(120) =>
+				Err(_) if started.elapsed() < options.start_timeout =>
 					tokio::time::sleep(Duration::from_millis(250)).await,
 				Err(error) => {
 					node.stop();
-					return Err(format!("the node did not answer within 120 s: {error}"));
+					return Err(format!(
+						"the node did not answer within {} s: {error}",
+						options.start_timeout.as_secs()
+					));
 				},
 			}
 		}
@@ -271,14 +310,17 @@ mod tests {
 			"balances": { "balances": [["5Alice", 1000]] },
 			"participants": { "participants": [["5Bob", ["Practitioner"], "0x01", null, [0]]] },
 		} } } });
-		patch_genesis(&mut spec, &accounts).unwrap();
+		patch_genesis(&mut spec, &accounts, Some(&[9; 32])).unwrap();
+		merge(&mut spec["genesis"]["runtimeGenesis"]["patch"], Populated::of(1_000).genesis_patch());
 		let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+		assert_eq!(patch["consent"]["population"], json!({ "count": 100, "owners": 2 }));
 		let balances = patch["balances"]["balances"].as_array().unwrap();
-		assert_eq!(balances.len(), 1 + 4 + 2 + 2 + 2 + 2);
+		assert_eq!(balances.len(), 1 + 4 + 2 + 2 + 2 + 2 + 1, "and the vault");
 		assert!(balances.iter().all(|entry| entry[1] == json!(1000)));
 		let participants = patch["participants"]["participants"].as_array().unwrap();
-		// providers, manufacturers, dispensers and the researcher; senders hold no role
-		assert_eq!(participants.len(), 1 + 2 + 2 + 2 + 1);
+		// providers, manufacturers, dispensers, the researcher and the vault; senders hold no role
+		assert_eq!(participants.len(), 1 + 2 + 2 + 2 + 1 + 1);
+		assert_eq!(participants.last().unwrap()[1], json!(["HealthcareOrganization"]));
 		let manufacturer = &participants[3];
 		assert_eq!(manufacturer[1], json!(["Manufacturer"]));
 		assert_eq!(manufacturer[2], json!("0x01"));

@@ -2,6 +2,12 @@
 //! concurrencies, with `AccountNonceApi_account_nonce` as the trivial baseline of the same run.
 
 use crate::report::percentile;
+use codec::Encode;
+use medchain_client::chain::AccountId;
+use medchain_primitives::{
+	consent::AccessQuery,
+	health::{Action, Confidentiality, PurposeOfUse, RecordCategory},
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::{
@@ -12,6 +18,19 @@ use std::{
 	time::Instant,
 };
 use subxt::rpcs::{client::RpcParams, RpcClient};
+
+/// The SCALE arguments of `ConsentApi_check_access` asking whether `accessor` may access
+/// `patient`'s observations of normal confidentiality for treatment.
+pub fn check_access_args(patient: &AccountId, accessor: &AccountId) -> Vec<u8> {
+	(
+		patient,
+		accessor,
+		AccessQuery::Category { category: RecordCategory::Observation, confidentiality: Confidentiality::Normal },
+		Action::Access,
+		PurposeOfUse::Treatment,
+	)
+		.encode()
+}
 
 /// One runtime API call to repeat.
 pub struct Query {

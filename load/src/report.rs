@@ -351,11 +351,11 @@ pub fn table(series: &[SeriesReport], queries: &[QueryResult], idle: &LatencyRep
 		idle.in_block.p50_ms, idle.in_block.p99_ms, idle.finalized.p50_ms, idle.in_block.samples
 	);
 	if !queries.is_empty() {
-		let _ = writeln!(out, "\n{:<15} {:>11} {:>8} {:>10} {:>9} {:>9}", "runtime API", "concurrency", "calls", "calls/s", "p50 ms", "p99 ms");
+		let _ = writeln!(out, "\n{:<24} {:>11} {:>8} {:>10} {:>9} {:>9}", "runtime API", "concurrency", "calls", "calls/s", "p50 ms", "p99 ms");
 		for q in queries {
 			let _ = writeln!(
 				out,
-				"{:<15} {:>11} {:>8} {:>10.0} {:>9.2} {:>9.2}",
+				"{:<24} {:>11} {:>8} {:>10.0} {:>9.2} {:>9.2}",
 				q.name, q.concurrency, q.calls, q.calls_per_second, q.p50_ms, q.p99_ms
 			);
 		}

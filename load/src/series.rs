@@ -500,6 +500,26 @@ impl Workload {
 		Some((PackCode { gtin: lot.gtin, serial: serial(0, 0), lot: lot.lot.clone(), expiry: EXPIRY }, proof))
 	}
 
+	/// `register_record` of each `(sender, content hash, locator)` by that sender, kept by
+	/// `custodian`.
+	pub fn custody_records(
+		&mut self,
+		records: &[(usize, [u8; 32], String)],
+		custodian: &AccountId,
+	) -> Result<Batch, String> {
+		let mut transactions = Vec::with_capacity(records.len());
+		for (sender, hash, locator) in records {
+			let account = self.accounts.senders.get_mut(*sender).ok_or("no such sender")?;
+			let call = Call::new(
+				"MedicalRecords",
+				"register_record",
+				(Address(account.id), CATEGORY, LABEL, H256(*hash), locator.as_bytes().to_vec(), Address(*custodian)),
+			);
+			transactions.push(sign(&self.at, &call, account)?);
+		}
+		Ok(Batch { call: Series::RecordPatient.call(), transactions })
+	}
+
 	/// The provider whose consent sender `index` granted (or would grant).
 	pub fn provider_account(&self, index: usize) -> Option<AccountId> {
 		self.accounts.providers.get(self.provider_of(index)).map(|a| a.id)

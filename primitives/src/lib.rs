@@ -17,6 +17,7 @@ extern crate alloc;
 pub mod consent;
 pub mod gs1;
 pub mod health;
+pub mod population;
 pub mod roles;
 pub mod stats;
 pub mod supply;

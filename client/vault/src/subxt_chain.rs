@@ -64,9 +64,10 @@ pub struct SubxtChain {
 	account: AccountId,
 	audit: Arc<Mutex<File>>,
 	audit_path: PathBuf,
-	/// Held from the audit append to the transaction's acceptance into the pool: events are
-	/// written in submission order, and the vault's nonces do not collide.
-	submitting: tokio::sync::Mutex<()>,
+	/// Held from the audit append to the transaction's acceptance into the pool, so events are
+	/// written in submission order; holds the nonce after the last one this vault submitted,
+	/// so that transactions in flight together do not collide (see [`SubxtChain::submit`]).
+	submitting: tokio::sync::Mutex<Option<u64>>,
 }
 
 impl SubxtChain {
@@ -86,8 +87,38 @@ impl SubxtChain {
 			account: key.public(),
 			audit: Arc::new(Mutex::new(audit)),
 			audit_path,
-			submitting: tokio::sync::Mutex::new(()),
+			submitting: tokio::sync::Mutex::new(None),
 		})
+	}
+
+	/// Submits `call` with the vault's next nonce: the larger of the finalized state's and the
+	/// one after the last this vault submitted (`next`, under the submission lock). Concurrent
+	/// releases each submit a `log_access` before the earlier ones are final, and the finalized
+	/// state's nonce alone would repeat. After a failure the finalized state's nonce counts
+	/// again, so a transaction the pool dropped leaves no gap behind.
+	async fn submit(&self, next: &mut Option<u64>, call: &node::Call) -> Result<node::Submitted, ChainError> {
+		let finalized = self.chain.account_nonce(&self.account).await.map_err(unavailable)?;
+		let nonce = next.map_or(finalized, |local| local.max(finalized));
+		match self.chain.submit_watched_with_nonce(call, &self.signer, nonce).await {
+			Ok(submitted) => {
+				*next = Some(nonce.saturating_add(1));
+				Ok(submitted)
+			},
+			Err(error) => {
+				*next = None;
+				Err(unavailable(error))
+			},
+		}
+	}
+
+	/// Waits until `submitted` is finalized; on failure the next submission starts again from
+	/// the finalized state's nonce.
+	async fn finalized(&self, submitted: node::Submitted) -> Result<(), ChainError> {
+		let outcome = submitted.finalized().await.map(|_| ()).map_err(unavailable);
+		if outcome.is_err() {
+			*self.submitting.lock().await = None;
+		}
+		outcome
 	}
 
 	/// The number of the latest finalized block (e.g. to check the connection at start).
@@ -319,20 +350,20 @@ impl Chain for SubxtChain {
 		}
 		let call = node::Chain::log_access_call(patient, &chain_entries).map_err(unavailable)?;
 		let submitted = {
-			let _order = self.submitting.lock().await;
+			let mut next = self.submitting.lock().await;
 			self.append_audit(lines).await?;
-			self.chain.submit_watched(&call, &self.signer).await.map_err(unavailable)?
+			self.submit(&mut next, &call).await?
 		};
-		submitted.finalized().await.map(|_| ()).map_err(unavailable)
+		self.finalized(submitted).await
 	}
 
 	async fn confirm_erasure(&self, record_id: u64) -> Result<(), ChainError> {
 		let call = node::Call::new("MedicalRecords", "confirm_erasure", (record_id,));
 		let submitted = {
-			let _order = self.submitting.lock().await;
-			self.chain.submit_watched(&call, &self.signer).await.map_err(unavailable)?
+			let mut next = self.submitting.lock().await;
+			self.submit(&mut next, &call).await?
 		};
-		submitted.finalized().await.map(|_| ()).map_err(unavailable)
+		self.finalized(submitted).await
 	}
 }
 

@@ -61,6 +61,7 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod population;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -334,6 +335,26 @@ pub mod pallet {
 	/// Where `on_idle` continues tidying expired entries.
 	#[pallet::storage]
 	pub type Cursors<T: Config> = StorageValue<_, TidyCursors, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Synthetic consents for measuring how costs grow with the state
+		/// ([`medchain_primitives::population`]): `count` consents of `owners` synthetic
+		/// patients. Unset on every real chain.
+		pub population: Option<medchain_primitives::population::Population>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(population) = &self.population {
+				Pallet::<T>::populate(population);
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -1039,7 +1060,7 @@ pub mod pallet {
 		}
 
 		/// A consent's terms, normalised and checked.
-		fn checked_terms(
+		pub(crate) fn checked_terms(
 			patient: &T::AccountId,
 			terms: ConsentTermsOf<T>,
 		) -> Result<ConsentTermsOf<T>, DispatchError> {
@@ -1088,7 +1109,7 @@ pub mod pallet {
 
 		/// Stores a consent, indexes it under its patient and holds `ConsentDeposit` from its
 		/// depositor.
-		fn insert_consent(mut consent: ConsentOf<T>) -> Result<ConsentId, DispatchError> {
+		pub(crate) fn insert_consent(mut consent: ConsentOf<T>) -> Result<ConsentId, DispatchError> {
 			let count = PatientConsentCount::<T>::get(&consent.patient);
 			ensure!(count < T::MaxConsentsPerPatient::get(), Error::<T>::TooManyConsents);
 			let id = NextConsentId::<T>::get();

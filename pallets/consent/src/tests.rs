@@ -2372,3 +2372,56 @@ fn record_writes_pay_for_the_consents_the_decision_examined() {
 		assert_eq!((decision, used), (AccessDecision::Permit(PermitBasis::Patient), frame_support::weights::Weight::zero()));
 	});
 }
+
+mod population {
+	use super::*;
+	use frame_support::traits::Get;
+	use sp_runtime::BuildStorage;
+	use medchain_primitives::population::{account, Population};
+
+	fn populated(population: Population) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		crate::GenesisConfig::<Test> { population: Some(population), ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	fn permits(patient: u64, provider: u64) -> bool {
+		<Consent as ConsentDecider<u64, u64>>::decide(
+			&patient,
+			&provider,
+			AccessTarget::Category {
+				category: RecordCategory::Observation,
+				confidentiality: Confidentiality::Normal,
+			},
+			Action::Access,
+			PurposeOfUse::Treatment,
+		)
+		.is_permit()
+	}
+
+	#[test]
+	fn a_genesis_population_is_stored_as_granted_consents() {
+		populated(Population { count: 10, owners: 3 }).execute_with(|| {
+			assert_eq!(NextConsentId::<Test>::get(), 10);
+			let patient: u64 = account(b"patient", 0).unwrap();
+			let provider = |rank| account::<u64>(b"provider", rank).unwrap();
+			// 10 over 3 patients: the first has 4, granted to providers 0 to 3.
+			assert_eq!(PatientConsentCount::<Test>::get(patient), 4);
+			assert_eq!(held(HoldReason::ConsentDeposit, patient), 4 * CONSENT_DEPOSIT);
+			assert!(permits(patient, provider(3)));
+			assert!(!permits(patient, provider(4)));
+			Consent::do_try_state().expect("invariants hold");
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "synthetic consent")]
+	fn a_population_beyond_the_per_patient_bound_is_refused() {
+		let bound: u32 = <Test as Config>::MaxConsentsPerPatient::get();
+		populated(Population { count: bound + 1, owners: 1 });
+	}
+}

@@ -43,6 +43,7 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod population;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -180,6 +181,26 @@ pub mod pallet {
 	/// Custody transfers proposed and not yet accepted: record id to the proposed custodian.
 	#[pallet::storage]
 	pub type PendingCustody<T: Config> = StorageMap<_, Twox64Concat, RecordId, T::AccountId>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Synthetic records for measuring how costs grow with the state
+		/// ([`medchain_primitives::population`]): `count` records of `owners` synthetic
+		/// patients. Unset on every real chain.
+		pub population: Option<medchain_primitives::population::Population>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(population) = &self.population {
+				Pallet::<T>::populate(population);
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -531,7 +552,7 @@ pub mod pallet {
 		}
 
 		/// Store a new version, index it under its patient, and hold its deposit from `payer`.
-		fn insert_record(
+		pub(crate) fn insert_record(
 			payer: &T::AccountId,
 			draft: MedicalRecordDraft<T>,
 		) -> Result<RecordId, DispatchError> {

@@ -492,3 +492,43 @@ fn try_state_detects_a_broken_index() {
 		assert!(MedicalRecords::do_try_state().is_err());
 	});
 }
+
+mod population {
+	use super::*;
+	use frame_support::traits::Get;
+	use sp_runtime::BuildStorage;
+	use medchain_primitives::population::{account, Population};
+
+	fn populated(population: Population) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		crate::GenesisConfig::<Test> { population: Some(population), ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		sp_io::TestExternalities::new(storage)
+	}
+
+	#[test]
+	fn a_genesis_population_is_stored_as_registered_records() {
+		populated(Population { count: 11, owners: 4 }).execute_with(|| {
+			assert_eq!(NextRecordId::<Test>::get(), 11);
+			let patient: u64 = account(b"patient", 1).unwrap();
+			let custodian: u64 = account(b"custodian", 0).unwrap();
+			// 11 over 4 patients: 3, 3, 3, 2; record 1 is the second patient's first.
+			assert_eq!(PatientRecordCount::<Test>::get(patient), 3);
+			let locator_len = b"population://record".len() as u64;
+			assert_eq!(held(patient), 3 * deposit(locator_len));
+			assert_eq!(Balances::balance(&patient), Balances::minimum_balance());
+			let record = Records::<Test>::get(1).unwrap();
+			assert_eq!((record.subject, record.author, record.custodian), (patient, patient, custodian));
+			assert_eq!(record.status, RecordStatus::Current);
+			MedicalRecords::do_try_state().expect("invariants hold");
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "synthetic record")]
+	fn a_population_beyond_the_per_patient_bound_is_refused() {
+		let bound: u32 = <Test as Config>::MaxRecordsPerPatient::get();
+		populated(Population { count: bound + 1, owners: 1 });
+	}
+}

@@ -62,6 +62,7 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod population;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -295,6 +296,26 @@ pub mod pallet {
 	/// Suspect-product cases, by id.
 	#[pallet::storage]
 	pub type Cases<T: Config> = StorageMap<_, Twox64Concat, CaseId, CaseOf<T>>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Synthetic lots for measuring how costs grow with the state
+		/// ([`medchain_primitives::population`]): `lots` lots of `packs_per_lot` committed
+		/// packs of one synthetic product. Unset on every real chain.
+		pub population: Option<medchain_primitives::population::LotPopulation>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(population) = &self.population {
+				Pallet::<T>::populate(population);
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -1620,7 +1641,7 @@ pub mod pallet {
 				T::Participants::has_role(who, Role::Repackager)
 		}
 
-		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		pub(crate) fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 			T::Currency::hold(&reason.into(), who, amount)
 				.map_err(|_| Error::<T>::InsufficientDeposit.into())
 		}

@@ -2852,3 +2852,44 @@ fn quarantine_and_excursions_reach_packs_two_levels_down() {
 		assert_eq!(verify_unit_pack(2), Verification::Verified);
 	});
 }
+
+mod population {
+	use super::*;
+	use sp_runtime::BuildStorage;
+	use medchain_primitives::{
+		population::{account, lot_number, pack_serial, LotPopulation, POPULATION_EXPIRY, POPULATION_GTIN},
+		supply::{serial_hash, serial_proof},
+	};
+
+	#[test]
+	fn a_genesis_population_commissions_lots_whose_packs_verify() {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		crate::GenesisConfig::<Test> {
+			population: Some(LotPopulation { lots: 3, packs_per_lot: 5 }),
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		sp_io::TestExternalities::new(storage).execute_with(|| {
+			let manufacturer: u64 = account(b"manufacturer", 0).unwrap();
+			assert_eq!(Products::<Test>::get(POPULATION_GTIN).map(|p| (p.owner, p.lots)), Some((manufacturer, 3)));
+			let leaves: Vec<_> =
+				(0..5).map(|pack| serial_hash(&POPULATION_GTIN, &pack_serial(2, pack))).collect();
+			let proof = serial_proof(&leaves, 4).unwrap();
+			let verify = |lot: u32| {
+				SupplyChain::verify_unit(POPULATION_GTIN, &pack_serial(2, 4), &lot_number(lot), POPULATION_EXPIRY, &proof)
+			};
+			assert_eq!(verify(2), Verification::Verified);
+			// The same serial and proof name no pack of another lot.
+			assert_eq!(verify(1), Verification::UnknownSerial);
+			assert_eq!(LotHoldings::<Test>::get((POPULATION_GTIN, lot_number(0)), manufacturer), 5);
+			let held = Balances::balance_on_hold(
+				&RuntimeHoldReason::SupplyChain(HoldReason::LotDeposit),
+				&manufacturer,
+			);
+			let lot_deposit: u64 = <Test as Config>::LotDeposit::get();
+			assert_eq!(held, 3 * lot_deposit);
+			SupplyChain::do_try_state().expect("invariants hold");
+		});
+	}
+}
