@@ -15,7 +15,7 @@
 #
 # --quick (CI): a few hundred transactions per series, once; fails if a series did not include
 # all it sent or the report is incomplete. Without it: 4,000 per round, three repetitions (about
-# 7 minutes). DIR defaults to target/load. `medchain-load --help` lists the other options.
+# 8 minutes). DIR defaults to target/load. `medchain-load --help` lists the other options.
 #
 # --growth: the same run twice, on a genesis with N synthetic records (--populate; default
 # 1,000) and on one with N (default 1,000,000; 20,000 with --quick), into DIR/small and
