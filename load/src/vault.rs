@@ -1,7 +1,7 @@
 //! The data vault under load: a `medchain-vault` process on the load's node, holding sealed
 //! records of the load's patients with key envelopes for their providers, read back the way
-//! `medchain records get` reads them (the sealed record, then the caller's key envelope, each
-//! released only after the vault's `log_access` of it is finalized; then both opened): reads
+//! `medchain records get` reads them (the sealed record and the caller's key envelope at once,
+//! each released only after the vault's `log_access` of it is finalized; then both opened): reads
 //! per second and the latency from request to plaintext at 1, 16 and 64 concurrent readers,
 //! and uploads in MB/s. Each read must leave its two releases in the patient's on-chain access
 //! log.
@@ -155,15 +155,14 @@ pub async fn upload(
 
 /// Reads `record` as its reader does: sealed record, envelope, opened and checked.
 async fn read(vault: &VaultClient, record: &Stored) -> Result<(), String> {
-	let sealed = vault
-		.get_record(&record.reader, record.id, PurposeOfUse::Treatment)
-		.await
-		.map_err(|error| format!("record {}: {error}", record.id))?;
+	// As the client fetches them: both at once.
+	let (sealed, envelope) = tokio::join!(
+		vault.get_record(&record.reader, record.id, PurposeOfUse::Treatment),
+		vault.get_envelope(&record.reader, record.id, PurposeOfUse::Treatment)
+	);
+	let sealed = sealed.map_err(|error| format!("record {}: {error}", record.id))?;
 	verify_hash(&sealed, &record.hash).map_err(|error| error.to_string())?;
-	let envelope = vault
-		.get_envelope(&record.reader, record.id, PurposeOfUse::Treatment)
-		.await
-		.map_err(|error| format!("envelope of record {}: {error}", record.id))?;
+	let envelope = envelope.map_err(|error| format!("envelope of record {}: {error}", record.id))?;
 	let secret = reader_secret(&record.reader.public_key().0);
 	let key = open_key(&envelope, &secret, &record.hash).map_err(|error| error.to_string())?;
 	let plaintext = open_record(&sealed, &key).map_err(|error| error.to_string())?;

@@ -370,11 +370,16 @@ async fn get(context: &Context, args: &GetArgs) -> Result<Output, CliError> {
 	let vault = context.vault(base_from_locator(&locator))?.with_progress(report);
 	let signer = identity.keypair();
 
-	let sealed = vault.get_record(signer, args.id, args.purpose).await;
+	// Both at once: the vault logs each release on chain before it answers, and the two log
+	// entries then share a block instead of waiting for one each.
+	let (sealed, envelope) = tokio::join!(
+		vault.get_record(signer, args.id, args.purpose),
+		vault.get_envelope(signer, args.id, args.purpose)
+	);
 	progress.finish_and_clear();
 	let sealed = sealed?;
 	verify_hash(&sealed, &hash).map_err(crate::Error::from)?;
-	let envelope = vault.get_envelope(signer, args.id, args.purpose).await?;
+	let envelope = envelope?;
 	let key = open_key(&envelope, identity.x25519_secret(), &hash)?;
 	let plaintext = open_record(&sealed, &key)?;
 
