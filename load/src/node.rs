@@ -139,7 +139,7 @@ fn merge(target: &mut Value, addition: Value) {
 }
 
 /// A free TCP port on 127.0.0.1.
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
 	let listener = TcpListener::bind("127.0.0.1:0").map_err(|error| error.to_string())?;
 	listener.local_addr().map(|address| address.port()).map_err(|error| error.to_string())
 }
@@ -238,20 +238,25 @@ impl Node {
 
 	/// Stops the node: SIGTERM, then SIGKILL if it has not exited within 30 s.
 	pub fn stop(&mut self) {
-		if matches!(self.child.try_wait(), Ok(Some(_))) {
+		stop_process(&mut self.child, Duration::from_secs(30));
+	}
+}
+
+/// Stops `child`: SIGTERM, then SIGKILL if it has not exited within `grace`.
+pub fn stop_process(child: &mut Child, grace: Duration) {
+	if matches!(child.try_wait(), Ok(Some(_))) {
+		return;
+	}
+	let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+	let deadline = Instant::now() + grace;
+	while Instant::now() < deadline {
+		if matches!(child.try_wait(), Ok(Some(_))) {
 			return;
 		}
-		let _ = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status();
-		let deadline = Instant::now() + Duration::from_secs(30);
-		while Instant::now() < deadline {
-			if matches!(self.child.try_wait(), Ok(Some(_))) {
-				return;
-			}
-			std::thread::sleep(Duration::from_millis(100));
-		}
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		std::thread::sleep(Duration::from_millis(100));
 	}
+	let _ = child.kill();
+	let _ = child.wait();
 }
 
 impl Drop for Node {

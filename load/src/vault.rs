@@ -16,7 +16,6 @@ use medchain_primitives::{consent::AuditHead, health::PurposeOfUse};
 use serde::Serialize;
 use std::{
 	fs,
-	net::TcpListener,
 	path::Path,
 	process::{Child, Command, Stdio},
 	sync::Arc,
@@ -57,10 +56,7 @@ impl Vault {
 		let key_file = dir.join("vault-key.secret");
 		fs::write(&key_file, format!("0x{}\n", hex::encode(vault_seed())))
 			.map_err(|error| format!("{}: {error}", key_file.display()))?;
-		let port = TcpListener::bind("127.0.0.1:0")
-			.and_then(|listener| listener.local_addr())
-			.map(|address| address.port())
-			.map_err(|error| error.to_string())?;
+		let port = crate::node::free_port()?;
 		let log_file = fs::File::create(log).map_err(|error| format!("{}: {error}", log.display()))?;
 		let child = Command::new(binary)
 			.args(["--node", node_url, "--data-dir"])
@@ -96,19 +92,7 @@ impl Vault {
 
 	/// Stops the vault (SIGTERM, then SIGKILL after 10 s).
 	pub fn stop(&mut self) {
-		if matches!(self.child.try_wait(), Ok(Some(_))) {
-			return;
-		}
-		let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-		let deadline = Instant::now() + Duration::from_secs(10);
-		while Instant::now() < deadline {
-			if matches!(self.child.try_wait(), Ok(Some(_))) {
-				return;
-			}
-			std::thread::sleep(Duration::from_millis(100));
-		}
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		crate::node::stop_process(&mut self.child, Duration::from_secs(10));
 	}
 }
 
