@@ -73,6 +73,9 @@ pub enum ChainError {
 	/// The transaction was included but failed.
 	#[error("the transaction failed: {0}")]
 	Dispatch(String),
+	/// The runtime's metadata has no such call: client and runtime disagree.
+	#[error("the runtime has no call {0}")]
+	Metadata(String),
 }
 
 /// A connection to a medchain node.
@@ -229,6 +232,22 @@ impl Chain {
 			)));
 		}
 		Ok(Call::new("Consent", "log_access", (Address(*patient), entries)))
+	}
+
+	/// The call `Utility.force_batch(calls)`: the calls dispatched in order, each on its own
+	/// (one that fails does not undo the others; [`batch_outcomes`] reads which did). The
+	/// calls are encoded with the pallet and call indices of the latest finalized block's
+	/// metadata.
+	pub async fn force_batch_call(&self, calls: &[Call]) -> Result<Call, ChainError> {
+		let at = self
+			.api
+			.at_current_block()
+			.await
+			.map_err(|error| ChainError::Node(error.to_string()))?;
+		let metadata = at.metadata_ref();
+		let nested =
+			calls.iter().map(|call| call.runtime_call_bytes(metadata)).collect::<Result<_, _>>()?;
+		Ok(Call::new("Utility", "force_batch", (NestedCalls(nested),)))
 	}
 
 	/// Appends `entries` to `patient`'s access log, signed by `signer` (see
@@ -635,6 +654,62 @@ impl Call {
 	pub fn encoded_args(&self) -> &[u8] {
 		&self.args.0
 	}
+
+	/// This call as the runtime's `RuntimeCall` encodes it: the pallet's index and the call's
+	/// index, both from `metadata`, then the arguments. For a call nested in another, such as
+	/// the calls of a `Utility.force_batch` ([`Chain::force_batch_call`]).
+	pub fn runtime_call_bytes(&self, metadata: &Metadata) -> Result<Vec<u8>, ChainError> {
+		let unknown = || ChainError::Metadata(format!("{}.{}", self.pallet, self.name));
+		let pallet = metadata.pallet_by_name(self.pallet).ok_or_else(unknown)?;
+		let call = pallet.call_variant_by_name(self.name).ok_or_else(unknown)?;
+		let mut bytes = Vec::with_capacity(self.args.0.len().saturating_add(2));
+		bytes.push(pallet.call_index());
+		bytes.push(call.index);
+		bytes.extend_from_slice(&self.args.0);
+		Ok(bytes)
+	}
+}
+
+/// A `Vec<RuntimeCall>` whose calls are already encoded ([`Call::runtime_call_bytes`]): the
+/// compact length, then each call's bytes.
+struct NestedCalls(Vec<Vec<u8>>);
+
+impl Encode for NestedCalls {
+	fn size_hint(&self) -> usize {
+		self.0.iter().map(Vec::len).sum::<usize>().saturating_add(5)
+	}
+
+	fn encode_to<O: codec::Output + ?Sized>(&self, dest: &mut O) {
+		codec::Compact(self.0.len() as u32).encode_to(dest);
+		for call in &self.0 {
+			dest.write(call);
+		}
+	}
+}
+
+/// The outcome of each call of a finalized `Utility.force_batch` of `calls` calls, in their
+/// order, read from its `Utility.ItemCompleted` and `Utility.ItemFailed` events: `Ok`, or the
+/// error in words. An error if the events do not account for exactly `calls` calls.
+pub fn batch_outcomes(
+	events: &[ChainEvent],
+	calls: usize,
+) -> Result<Vec<Result<(), String>>, ChainError> {
+	let outcomes: Vec<Result<(), String>> = events
+		.iter()
+		.filter(|event| event.pallet == "Utility")
+		.filter_map(|event| match event.name.as_str() {
+			"ItemCompleted" => Some(Ok(())),
+			"ItemFailed" => Some(Err(event.words())),
+			_ => None,
+		})
+		.collect();
+	if outcomes.len() != calls {
+		return Err(ChainError::Node(format!(
+			"a batch of {calls} calls reported {} outcomes",
+			outcomes.len()
+		)));
+	}
+	Ok(outcomes)
 }
 
 /// Arguments already SCALE encoded: written as they are.
@@ -711,6 +786,46 @@ mod tests {
 		assert_eq!(event.decode::<u64>().unwrap(), 4);
 		assert_eq!(event.to_json()["fields"]["id"], json!(4));
 		assert!(!event.is_routine());
+	}
+
+	#[test]
+	fn nested_calls_encode_as_a_vec_of_calls() {
+		// The runtime decodes `Vec<RuntimeCall>`: a compact length, then each call in turn
+		// (no length before each), its first byte the variant (pallet) index.
+		#[derive(Decode, Debug, PartialEq)]
+		enum Nested {
+			#[codec(index = 7)]
+			Consent(u8, u32),
+			#[codec(index = 9)]
+			Other(u8),
+		}
+		let calls = NestedCalls(vec![vec![7, 14, 1, 0, 0, 0], vec![9, 3], vec![7, 14, 2, 0, 0, 0]]);
+		let decoded = Vec::<Nested>::decode(&mut &calls.encode()[..]).unwrap();
+		assert_eq!(decoded, vec![Nested::Consent(14, 1), Nested::Other(3), Nested::Consent(14, 2)]);
+	}
+
+	#[test]
+	fn batch_outcomes_follow_the_item_events() {
+		let event = |pallet: &str, name: &str| ChainEvent {
+			pallet: pallet.into(),
+			name: name.into(),
+			fields: vec![],
+			field_bytes: vec![],
+		};
+		let events = vec![
+			event("Consent", "AccessLogged"),
+			event("Utility", "ItemCompleted"),
+			event("Utility", "ItemFailed"),
+			event("Consent", "AccessLogged"),
+			event("Utility", "ItemCompleted"),
+			event("Utility", "BatchCompletedWithErrors"),
+			event("System", "ExtrinsicSuccess"),
+		];
+		let outcomes = batch_outcomes(&events, 3).unwrap();
+		assert_eq!(outcomes.len(), 3);
+		assert!(outcomes[0].is_ok() && outcomes[1].is_err() && outcomes[2].is_ok());
+		assert!(batch_outcomes(&events, 2).is_err(), "a count that disagrees is an error");
+		assert!(batch_outcomes(&events[..1], 1).is_err());
 	}
 
 	#[test]
