@@ -233,24 +233,7 @@ impl Committer {
 		};
 		let committer = Arc::clone(self);
 		tokio::spawn(async move {
-			let outcomes: Vec<Result<(), ChainError>> =
-				match committer.finalized(submitted).await.and_then(|finalized| {
-					if calls == 1 {
-						Ok(vec![Ok(())])
-					} else {
-						node::batch_outcomes(&finalized.events, calls).map_err(unavailable)
-					}
-				}) {
-					Ok(outcomes) => outcomes
-						.into_iter()
-						.map(|outcome| {
-							outcome.map_err(|failure| {
-								ChainError::Unavailable(format!("the access log call failed: {failure}"))
-							})
-						})
-						.collect(),
-					Err(error) => vec![Err(error); calls],
-				};
+			let outcomes = call_outcomes(committer.finalized(submitted).await, calls);
 			for (log, holding) in group.into_iter().zip(plan.calls_of) {
 				let outcome = holding
 					.iter()
@@ -272,13 +255,9 @@ impl Committer {
 			lines.extend_from_slice(&call.lines);
 		}
 		let count = calls.len();
-		let call = match calls.pop() {
-			Some(only) if calls.is_empty() => only,
-			Some(last) => {
-				calls.push(last);
-				self.chain.force_batch_call(&calls).await.map_err(unavailable)?
-			},
-			None => return Err(missing()),
+		let call = match count {
+			1 => calls.pop().ok_or_else(missing)?,
+			_ => self.chain.force_batch_call(&calls).await.map_err(unavailable)?,
 		};
 		let mut next = self.submitting.lock().await;
 		self.append_audit(lines).await?;
@@ -332,6 +311,30 @@ impl Committer {
 				path.display()
 			))
 		})
+	}
+}
+
+/// The outcome of each of the `calls` calls of a group's transaction, from its finalization:
+/// a lone `log_access` succeeded if its transaction did; the calls of a batch each by their
+/// item's event.
+fn call_outcomes(
+	finalized: Result<node::Finalized, ChainError>,
+	calls: usize,
+) -> Vec<Result<(), ChainError>> {
+	let outcomes = finalized.and_then(|finalized| match calls {
+		1 => Ok(vec![Ok(())]),
+		_ => node::batch_outcomes(&finalized.events, calls).map_err(unavailable),
+	});
+	match outcomes {
+		Ok(outcomes) => outcomes
+			.into_iter()
+			.map(|outcome| {
+				outcome.map_err(|failure| {
+					ChainError::Unavailable(format!("the access log call failed: {failure}"))
+				})
+			})
+			.collect(),
+		Err(error) => vec![Err(error); calls],
 	}
 }
 
