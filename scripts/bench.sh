@@ -4,6 +4,8 @@
 #   scripts/bench.sh                    every medchain pallet with a benchmarking.rs
 #   scripts/bench.sh participants ...   only these (directory names under pallets/, or one of
 #                                       the SDK pallets below)
+#   scripts/bench.sh --overhead         the block and extrinsic base weights instead:
+#                                       runtime/src/weights/{block,extrinsic}_weights.rs
 #
 # SDK pallets that ship no public weights (pallet_parameters) are benchmarked in this runtime too,
 # into runtime/src/weights/<pallet>.rs with the CLI's standard template.
@@ -13,8 +15,10 @@
 # a `cargo check` of the runtime with MEDCHAIN_WASM_BENCHMARKS=1 (runtime/build.rs), which runs
 # the WASM build without compiling the native runtime, in its own target directory
 # ($MEDCHAIN_HOME/bench-target) so that the nodes' WASM in the shared one is never replaced.
-# Copies of both are kept under $MEDCHAIN_HOME/bench. Run it on the reference machine, with
-# nothing else running.
+# Copies of both are kept under $MEDCHAIN_HOME/bench. `--overhead` runs `medchain-bench
+# overhead` (blocks of `System.remark`, empty and full, on the development preset) on the
+# production WASM of the shared build: the base weights of what the chain executes. Run it on
+# the reference machine, with nothing else running.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +30,18 @@ REPEAT="${BENCH_REPEAT:-20}"
 # shellcheck source=/dev/null
 source "$MEDCHAIN_HOME/env"
 cd "$ROOT"
+
+if [[ "${1:-}" == --overhead ]]; then
+	echo "[bench] block and extrinsic overhead"
+	"$CARGO_TARGET_DIR/release/medchain-bench" overhead \
+		--runtime "$CARGO_TARGET_DIR/release/wbuild/medchain-runtime/medchain_runtime.compact.compressed.wasm" \
+		--genesis-builder runtime \
+		--genesis-builder-preset development \
+		--wasm-execution compiled \
+		--weight-path runtime/src/weights
+	echo "[bench] done: review and commit runtime/src/weights/{block,extrinsic}_weights.rs"
+	exit 0
+fi
 
 SDK_PALLETS=(pallet_parameters)
 if [ $# -gt 0 ]; then
