@@ -80,5 +80,12 @@ load_out="$(mktemp -d)"
 scripts/load.sh --quick --growth --out "$load_out"
 rm -rf "$load_out"
 
+# Crash and restart, short: 3 SIGKILLs under load per database backend (the full run, 20 per
+# backend, is scripts/crash.sh).
+stage "crash smoke: scripts/crash.sh --quick"
+crash_out="$(mktemp -d)"
+scripts/crash.sh --quick --out "$crash_out"
+rm -rf "$crash_out"
+
 stage ""
 echo "[test] all tests passed"

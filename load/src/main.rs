@@ -15,9 +15,14 @@
 //! ```text
 //! medchain-load --node target/release/medchain-node [--quick] [--series a,b] [--out DIR] [--populate N]
 //! medchain-load growth SMALL/load.json LARGE/load.json [--out DIR]
+//! medchain-load crash --node target/release/medchain-node [--database rocksdb|paritydb] [--kills 20]
 //! ```
+//!
+//! `crash` SIGKILLs a node under load again and again and checks each restart (see
+//! [`crash`] and `docs/reliability.md`).
 
 mod accounts;
+mod crash;
 mod growth;
 mod node;
 mod population;
@@ -118,6 +123,29 @@ enum Command {
 		large: PathBuf,
 		/// Where `growth.json` goes.
 		#[arg(long, default_value = "target/load")]
+		out: PathBuf,
+	},
+	/// SIGKILLs a dev node under a stream of transfers, restarts it on the same database, and
+	/// checks every restart: it answers, keeps what it reported finalized, its ledger agrees
+	/// with its nonces and it includes transactions again; writes DIR/crash-<database>.json.
+	Crash {
+		/// The `medchain-node` binary.
+		#[arg(long)]
+		node: PathBuf,
+		/// The database backend.
+		#[arg(long, value_enum, default_value_t = crash::Database::Rocksdb)]
+		database: crash::Database,
+		/// How many times the node is killed (it is started one more time, then stopped).
+		#[arg(long, default_value_t = 20)]
+		kills: usize,
+		/// The dev node's block time in milliseconds.
+		#[arg(long, default_value_t = 500)]
+		block_time: u64,
+		/// Seeds how long the load runs before each kill (1.5 to 6 s).
+		#[arg(long, default_value_t = 1)]
+		seed: u64,
+		/// Where the report and the node's logs go.
+		#[arg(long, default_value = "target/crash")]
 		out: PathBuf,
 	},
 	/// Writes the chain spec a run with `--populate N` starts its node on (the load's accounts
@@ -277,6 +305,9 @@ async fn main() {
 	let outcome = match args.command.take() {
 		Some(Command::Growth { small, large, out }) => growth::run(&small, &large, &out),
 		Some(Command::Spec { node, populate, out }) => write_spec_only(&node, populate, &out),
+		Some(Command::Crash { node, database, kills, block_time, seed, out }) =>
+			crash::run(crash::CrashOptions { binary: node, database, kills, block_time_ms: block_time, seed, out })
+				.await,
 		None => run(args).await,
 	};
 	match outcome {

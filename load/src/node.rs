@@ -236,6 +236,12 @@ impl Node {
 		cpu_micros(self.pid())
 	}
 
+	/// Kills the node at once (SIGKILL): what a crash, the OOM killer or a lost machine does.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
 	/// Stops the node: SIGTERM, then SIGKILL if it has not exited within 30 s.
 	pub fn stop(&mut self) {
 		stop_process(&mut self.child, Duration::from_secs(30));
