@@ -15,11 +15,14 @@ use crate::{
 	node::{self, Node, NodeOptions},
 };
 use codec::Decode;
-use medchain_client::chain::{Address, Call, Chain, ChainError};
+use medchain_client::{
+	chain::{Address, Call, Chain, ChainError},
+	cli::args::parse_hex32,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::{
-	collections::BTreeMap,
+	collections::{BTreeMap, BTreeSet},
 	path::{Path, PathBuf},
 	sync::{
 		atomic::{AtomicBool, Ordering},
@@ -187,12 +190,9 @@ pub async fn run(options: CrashOptions) -> Result<bool, String> {
 			height_regressions += 1;
 		}
 		let rpc = RpcClient::from_insecure_url(&node.url).await.map_err(|error| error.to_string())?;
-		let lost = lost_transfers(&rpc, &seen).await?;
-		report.lost_transfers = lost.len() as u64;
-		let mut lost_heights: Vec<u64> = lost.iter().map(|&index| seen[index].height).collect();
-		lost_heights.sort_unstable();
-		lost_heights.dedup();
-		report.lost_blocks = lost_heights.len() as u64;
+		let lost = lost_heights(&rpc, &seen).await?;
+		report.lost_blocks = lost.len() as u64;
+		report.lost_transfers = seen.iter().filter(|transfer| lost.contains(&transfer.height)).count() as u64;
 		if !lost.is_empty() {
 			let message = format!(
 				"cycle {cycle}: {} finalized blocks with {} transfers lost after the kill (finalized height {} at restart, {} seen before)",
@@ -206,12 +206,7 @@ pub async fn run(options: CrashOptions) -> Result<bool, String> {
 				problems.push(message);
 			}
 			// Counted once: the restarted chain builds other blocks at those heights.
-			let mut index = 0;
-			seen.retain(|_| {
-				let keep = !lost.contains(&index);
-				index += 1;
-				keep
-			});
+			seen.retain(|transfer| !lost.contains(&transfer.height));
 		}
 		let nonces = sender_nonces(&chain, &accounts).await?;
 		let balance = free_balance(&chain, &destination).await?;
@@ -234,11 +229,11 @@ pub async fn run(options: CrashOptions) -> Result<bool, String> {
 		if found.is_empty() {
 			problems.push(format!("cycle {cycle}: no transfer was finalized in {} ms of load", report.load_ms));
 		}
+		let seen_before = report.highest_seen.map_or_else(String::new, |highest| format!(" (seen #{highest})"));
 		eprintln!(
-			"[crash] {db} cycle {cycle}: restart {} ms, finalized #{} (seen #{}), lost {}, {} transfers in {} ms, SIGKILL",
+			"[crash] {db} cycle {cycle}: restart {} ms, finalized #{}{seen_before}, lost {}, {} transfers in {} ms, SIGKILL",
 			report.restart_ms,
 			report.finalized_at_start,
-			report.highest_seen.unwrap_or_default(),
 			report.lost_blocks,
 			report.transfers_finalized,
 			report.load_ms
@@ -272,20 +267,17 @@ pub async fn run(options: CrashOptions) -> Result<bool, String> {
 	Ok(report.problems.is_empty())
 }
 
-/// The indexes into `seen` of the transfers whose block the node no longer has at its height.
-async fn lost_transfers(rpc: &RpcClient, seen: &[SeenTransfer]) -> Result<Vec<usize>, String> {
-	let mut hashes: BTreeMap<u64, Option<[u8; 32]>> = BTreeMap::new();
-	for transfer in seen {
-		if !hashes.contains_key(&transfer.height) {
-			hashes.insert(transfer.height, block_hash(rpc, transfer.height).await?);
+/// The heights of the blocks in `seen` that the node no longer has: nothing at that height,
+/// or another block.
+async fn lost_heights(rpc: &RpcClient, seen: &[SeenTransfer]) -> Result<BTreeSet<u64>, String> {
+	let blocks: BTreeMap<u64, [u8; 32]> = seen.iter().map(|transfer| (transfer.height, transfer.hash)).collect();
+	let mut lost = BTreeSet::new();
+	for (height, hash) in blocks {
+		if block_hash(rpc, height).await? != Some(hash) {
+			lost.insert(height);
 		}
 	}
-	Ok(seen
-		.iter()
-		.enumerate()
-		.filter(|(_, transfer)| hashes.get(&transfer.height).copied().flatten() != Some(transfer.hash))
-		.map(|(index, _)| index)
-		.collect())
+	Ok(lost)
 }
 
 /// The hash of the node's block at `height`, if it has one.
@@ -296,13 +288,7 @@ async fn block_hash(rpc: &RpcClient, height: u64) -> Result<Option<[u8; 32]>, St
 		.request("chain_getBlockHash", params)
 		.await
 		.map_err(|error| format!("chain_getBlockHash({height}): {error}"))?;
-	match answer.as_str() {
-		None => Ok(None),
-		Some(hex_hash) => {
-			let bytes = hex::decode(hex_hash.trim_start_matches("0x")).map_err(|error| error.to_string())?;
-			<[u8; 32]>::try_from(bytes).map(Some).map_err(|_| format!("a block hash of the wrong length at {height}"))
-		},
-	}
+	answer.as_str().map(parse_hex32).transpose()
 }
 
 /// Every sender's nonce in the finalized state.
