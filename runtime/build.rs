@@ -1,11 +1,11 @@
 //! Builds the runtime's WASM blob with `substrate-wasm-builder` (see `scripts/setup.sh` for how
 //! the `wasm32v1-none` standard library is made available on machines without rustup access).
 //!
-//! The native side of the workspace is compiled once, with `runtime-benchmarks` (see
-//! `scripts/lib.sh`), so that the pallets' benchmark tests share every artifact with the node.
-//! The WASM that nodes run must not carry the benchmarks, so the builder only forwards that
-//! feature when `MEDCHAIN_WASM_BENCHMARKS=1` asks for it (`scripts/bench.sh` does, in its own
-//! target directory).
+//! The native side of the workspace is compiled once, with `runtime-benchmarks` and `try-runtime`
+//! (see `scripts/lib.sh`), so that the pallets' benchmark tests, the upgrade checks and the fuzzer
+//! share every artifact with the node. The WASM that nodes run carries neither: the builder never
+//! forwards `try-runtime`, and forwards the benchmarks only when `MEDCHAIN_WASM_BENCHMARKS=1` asks
+//! for them (`scripts/bench.sh` does, in its own target directory).
 
 #[cfg(feature = "std")]
 const WASM_BENCHMARKS_ENV: &str = "MEDCHAIN_WASM_BENCHMARKS";
@@ -13,11 +13,12 @@ const WASM_BENCHMARKS_ENV: &str = "MEDCHAIN_WASM_BENCHMARKS";
 #[cfg(feature = "std")]
 fn main() {
 	println!("cargo:rerun-if-env-changed={WASM_BENCHMARKS_ENV}");
+	// The builder forwards every `CARGO_FEATURE_*` of this crate to the WASM build (a build
+	// script is single-threaded, so changing its environment is sound).
 	if std::env::var(WASM_BENCHMARKS_ENV).as_deref() != Ok("1") {
-		// The builder forwards every `CARGO_FEATURE_*` of this crate to the WASM build (a build
-		// script is single-threaded, so changing its environment is sound).
 		std::env::remove_var("CARGO_FEATURE_RUNTIME_BENCHMARKS");
 	}
+	std::env::remove_var("CARGO_FEATURE_TRY_RUNTIME");
 	build_wasm();
 }
 

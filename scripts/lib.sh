@@ -7,6 +7,9 @@
 #   runtime-benchmarks   the pallets' benchmarks run as unit tests in the same compilation; the
 #                        WASM that nodes run is still built without them (runtime/build.rs)
 #   medchain-crypto/cli  the key holders' command-line tool that the end-to-end suites use
+#   try-runtime          (of medchain-runtime, asked for by fuzz/) the pallets' try_state hooks
+#                        and upgrade checks for the runtime fuzzer and its upgrade tests; the
+#                        WASM that nodes run is built without it too
 # Flags that every cargo command in the repository shares (linker, skipped WASM projects) are in
 # .cargo/config.toml.
 

@@ -2,7 +2,8 @@
 # The whole test suite: toolchain setup, one build of the workspace (the WASM runtime, every
 # binary and every test), a check that nothing else would compile again, the workspace's tests
 # (the pallets' benchmarks among them), then the end-to-end suites against dev nodes through
-# @polkadot/api and the `medchain` binaries, and a short run of the load tool.
+# @polkadot/api and the `medchain` binaries, short runs of the load tool, the crash test and the
+# hostile-input test, and the runtime fuzzer's soak.
 #
 #   scripts/test.sh
 #   MEDCHAIN_TIMINGS=1 scripts/test.sh    also writes cargo's --timings report
@@ -86,6 +87,22 @@ stage "crash smoke: scripts/crash.sh --quick"
 crash_out="$(mktemp -d)"
 scripts/crash.sh --quick --out "$crash_out"
 rm -rf "$crash_out"
+
+# Hostile submissions at the node's RPC, short (the full run, 100,000, is scripts/hostile.sh).
+stage "hostile input smoke: scripts/hostile.sh --quick"
+hostile_out="$(mktemp -d)"
+scripts/hostile.sh --quick --out "$hostile_out"
+rm -rf "$hostile_out"
+
+# The runtime fuzzer: the committed corpus and every past finding replayed, then generated
+# inputs for up to 10 minutes, fewer when this run started cold so that a run on a fresh machine
+# stays within CI's 90 minutes (the long runs: scripts/fuzz.sh soak and scripts/fuzz.sh afl).
+stage "fuzz soak: scripts/fuzz.sh soak"
+soak_seconds=$((80 * 60 - ($(date +%s) - started)))
+soak_seconds=$((soak_seconds > 600 ? 600 : soak_seconds < 60 ? 60 : soak_seconds))
+fuzz_out="$(mktemp -d)"
+scripts/fuzz.sh soak --seconds "$soak_seconds" --out "$fuzz_out"
+rm -rf "$fuzz_out"
 
 stage ""
 echo "[test] all tests passed"

@@ -12,6 +12,7 @@
 
 use crate::{
 	accounts::{Accounts, Counts},
+	seeded::SplitMix64,
 	node::{self, Node, NodeOptions},
 };
 use codec::Decode;
@@ -128,24 +129,6 @@ struct SeenTransfer {
 	hash: [u8; 32],
 }
 
-/// SplitMix64: the load durations from `--seed`, so a run can be repeated.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-	fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-		z ^ (z >> 31)
-	}
-
-	/// A duration in `[min, max)`.
-	fn duration(&mut self, min: Duration, max: Duration) -> Duration {
-		let span = (max.saturating_sub(min).as_millis() as u64).max(1);
-		min + Duration::from_millis(self.next() % span)
-	}
-}
 
 /// Runs the cycles; `Ok(false)` if the run finished but a check failed.
 pub async fn run(options: CrashOptions) -> Result<bool, String> {

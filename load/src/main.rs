@@ -24,10 +24,12 @@
 mod accounts;
 mod crash;
 mod growth;
+mod hostile;
 mod node;
 mod population;
 mod queries;
 mod report;
+mod seeded;
 mod series;
 mod submit;
 mod vault;
@@ -146,6 +148,27 @@ enum Command {
 		seed: u64,
 		/// Where the report and the node's logs go.
 		#[arg(long, default_value = "target/crash")]
+		out: PathBuf,
+	},
+	/// Sends hostile submissions to a dev node's `author_submitExtrinsic` (random bytes,
+	/// truncated, oversized, bad signatures, wrong chain or version, stale nonces, calls past
+	/// their bounds, ...) and checks each is refused, the node keeps producing blocks and none
+	/// enters a block; writes DIR/hostile.json.
+	Hostile {
+		/// The `medchain-node` binary.
+		#[arg(long)]
+		node: PathBuf,
+		/// How many submissions.
+		#[arg(long, default_value_t = 100_000)]
+		count: usize,
+		/// Seeds the random parts of each submission.
+		#[arg(long, default_value_t = 1)]
+		seed: u64,
+		/// RPC connections used at once.
+		#[arg(long, default_value_t = 16)]
+		concurrency: usize,
+		/// Where the report and the node's log go.
+		#[arg(long, default_value = "target/hostile")]
 		out: PathBuf,
 	},
 	/// Writes the chain spec a run with `--populate N` starts its node on (the load's accounts
@@ -308,6 +331,8 @@ async fn main() {
 		Some(Command::Crash { node, database, kills, block_time, seed, out }) =>
 			crash::run(crash::CrashOptions { binary: node, database, kills, block_time_ms: block_time, seed, out })
 				.await,
+		Some(Command::Hostile { node, count, seed, concurrency, out }) =>
+			hostile::run(hostile::HostileOptions { binary: node, count, seed, concurrency, out }).await,
 		None => run(args).await,
 	};
 	match outcome {

@@ -226,6 +226,11 @@ impl Node {
 		}
 	}
 
+	/// Whether the node's process is still running.
+	pub fn is_running(&mut self) -> bool {
+		matches!(self.child.try_wait(), Ok(None))
+	}
+
 	/// The node's process id.
 	pub fn pid(&self) -> u32 {
 		self.child.id()

@@ -5,7 +5,8 @@
 //! block timing and the storage-deposit formula ([`currency`]); participant roles and the
 //! registry trait ([`roles`]); the health-data vocabulary: record ids, categories,
 //! confidentiality labels, purposes of use, actions, record status ([`health`]); the consent
-//! decision that medical records asks for ([`consent`]); GS1 check digits ([`gs1`]); and the drug
+//! decision that medical records asks for ([`consent`]); the deposit check of the pallets'
+//! `try_state` ([`deposits`]); GS1 check digits ([`gs1`]); and the drug
 //! supply chain's identifiers, EPCIS vocabulary, transfers and pack verification ([`supply`]).
 //! Pallets, the runtime, the node and the client import them from here instead of redefining
 //! them.
@@ -15,6 +16,7 @@
 extern crate alloc;
 
 pub mod consent;
+pub mod deposits;
 pub mod gs1;
 pub mod health;
 pub mod population;

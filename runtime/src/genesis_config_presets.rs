@@ -157,3 +157,31 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 pub fn preset_names() -> Vec<PresetId> {
 	vec![PresetId::from(DEVELOPMENT_PRESET), PresetId::from(LOCAL_TESTNET_PRESET)]
 }
+
+/// Merges the JSON `patch` into `base`, as the node's chain-spec builder applies a preset to the
+/// runtime's default genesis configuration: objects key by key, everything else replaced.
+#[cfg(feature = "std")]
+fn merge_patch(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge_patch(base.entry(key).or_insert(Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The genesis storage of preset `id`, built natively the way a node builds it from a chain spec
+/// (the preset's patch over the default configuration). For tests and the runtime fuzzer.
+#[cfg(feature = "std")]
+pub fn preset_storage(id: &str) -> Result<sp_runtime::Storage, alloc::string::String> {
+	use sp_runtime::BuildStorage;
+	let patch = get_preset(&PresetId::from(id)).ok_or_else(|| alloc::format!("no preset named {id:?}"))?;
+	let patch: Value = serde_json::from_slice(&patch).map_err(|error| alloc::format!("preset {id:?}: {error}"))?;
+	let mut config =
+		serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|error| alloc::format!("default genesis: {error}"))?;
+	merge_patch(&mut config, patch);
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).map_err(|error| alloc::format!("preset {id:?}: {error}"))?;
+	config.build_storage()
+}

@@ -10,6 +10,7 @@
 //! - [`configs`]: one `Config` implementation per pallet, XCM in `configs::xcm_config`;
 //! - [`apis`]: the runtime APIs the node, Polkadot.js apps and off-chain services call;
 //! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis presets;
+//! - [`migrations`]: the storage migrations of the next runtime upgrade;
 //! - [`weights`]: block and extrinsic base weights and database weights.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -27,6 +28,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 pub mod weights;
 
 extern crate alloc;
@@ -91,11 +93,7 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 
-/// Migrations to apply on runtime upgrade.
-///
-/// medchain started on stable2609, so no historical migrations apply; pallet-xcm's permanent
-/// migration keeps its stored XCM versions current.
-pub type Migrations = (pallet_xcm::migration::MigrateToLatestXcmVersion<Runtime>,);
+pub use migrations::Migrations;
 
 /// Executive: handles dispatch to the various modules.
 pub type Executive = frame_executive::Executive<

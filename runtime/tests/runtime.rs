@@ -3,12 +3,11 @@
 
 use medchain_runtime::{
 	configs::ProxyType, genesis_config_presets::*, weights::ExtrinsicBaseWeight, AccountId,
-	Balances, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
+	Balances, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeOrigin, System, WeightToFee, MILLI_UNIT, UNIT,
 };
 use frame_support::{
 	assert_ok,
-	genesis_builder_helper::build_state,
 	traits::{InstanceFilter, fungible::Inspect},
 	weights::WeightToFee as _,
 };
@@ -18,27 +17,9 @@ use medchain_primitives::health::{
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::Dispatchable;
 
-/// Applies a preset's JSON patch on top of `base`, as the node's chain-spec builder does.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
-		(base, patch) => *base = patch,
-	}
-}
-
 fn ext_with_preset(preset: &str) -> sp_io::TestExternalities {
-	let patch = get_preset(&preset.into()).expect("preset exists");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, serde_json::from_slice(&patch).unwrap());
-	let mut ext = sp_io::TestExternalities::new_empty();
-	ext.execute_with(|| {
-		build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).unwrap())
-			.expect("preset builds a genesis state");
-		System::set_block_number(1);
-	});
+	let mut ext = sp_io::TestExternalities::new(preset_storage(preset).expect("preset builds a genesis state"));
+	ext.execute_with(|| System::set_block_number(1));
 	ext
 }
 
@@ -282,4 +263,19 @@ fn supply_chain_judges_expiry_by_the_block_timestamp() {
 		pallet_timestamp::Now::<Runtime>::put(1_830_297_600_000u64);
 		assert_eq!(verify(), Verification::Expired);
 	});
+}
+
+/// Regression (runtime fuzzer): `approve_as_multi` reports `as_multi_create` / `as_multi_approve`
+/// of an empty call after dispatch, which the reference weights put above what it charges
+/// before; the runtime's multisig weights charge the larger.
+#[test]
+fn approve_as_multi_charges_at_least_what_it_reports_after_dispatch() {
+	use medchain_runtime::configs::MultisigWeights;
+	use pallet_multisig::weights::WeightInfo;
+	for s in 1..=100 {
+		let charged_create = MultisigWeights::approve_as_multi_create(s);
+		let charged_approve = MultisigWeights::approve_as_multi_approve(s);
+		assert!(MultisigWeights::as_multi_create(s, 0).all_lte(charged_create), "create, {s} signatories");
+		assert!(MultisigWeights::as_multi_approve(s, 0).all_lte(charged_approve), "approve, {s} signatories");
+	}
 }

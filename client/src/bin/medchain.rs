@@ -4,10 +4,36 @@
 use std::{io::Write, process::ExitCode};
 
 use clap::Parser;
-use medchain_client::cli::{self, output::EXIT_FAILURE, Cli};
+
+use medchain_client::cli::{
+	self,
+	output::{EXIT_FAILURE, EXIT_USAGE},
+	Cli,
+};
 
 fn main() -> ExitCode {
-	let cli = Cli::parse();
+	let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+	let cli = match Cli::try_parse_from(&args) {
+		Ok(cli) => cli,
+		// --help and --version: clap prints them on stdout.
+		Err(error) if !error.use_stderr() => {
+			let _ = error.print();
+			return ExitCode::SUCCESS;
+		},
+		Err(error) => {
+			let reason = cli::usage_reason(&error, &args);
+			if args.iter().any(|arg| arg == "--json") {
+				let object = serde_json::json!({
+					"ok": false,
+					"error": { "kind": "usage", "message": reason, "exit_code": EXIT_USAGE },
+				});
+				println!("{object}");
+			} else {
+				eprintln!("medchain: {reason}");
+			}
+			return exit(EXIT_USAGE);
+		},
+	};
 	let command = cli.command.name();
 	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
 		Ok(runtime) => runtime,

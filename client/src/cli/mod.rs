@@ -70,6 +70,35 @@ pub struct Cli {
 	pub command: Command,
 }
 
+/// The one-line reason of an argument error. clap's own message has several lines (the reason,
+/// the usage, a hint); a missing subcommand makes it print the whole help.
+pub fn usage_reason(error: &clap::Error, args: &[std::ffi::OsString]) -> String {
+	use clap::{error::ErrorKind as ClapKind, CommandFactory};
+	if matches!(error.kind(), ClapKind::DisplayHelpOnMissingArgumentOrSubcommand | ClapKind::MissingSubcommand) {
+		let mut command = Cli::command();
+		let mut path = vec!["medchain".to_string()];
+		for token in args.iter().skip(1).filter_map(|arg| arg.to_str()) {
+			if let Some(sub) = command.find_subcommand(token).cloned() {
+				path.push(token.to_string());
+				command = sub;
+			}
+		}
+		let names: Vec<&str> = command.get_subcommands().map(|sub| sub.get_name()).collect();
+		return output::one_line(&format!("`{}` needs a command: {} (see --help)", path.join(" "), names.join(", ")));
+	}
+	let rendered = error.render().to_string();
+	let mut parts = Vec::new();
+	for line in rendered.lines().map(str::trim) {
+		if line.starts_with("Usage:") || line.starts_with("For more information") {
+			break;
+		}
+		if !line.is_empty() {
+			parts.push(line.strip_prefix("error: ").unwrap_or(line));
+		}
+	}
+	output::one_line(&parts.join(" "))
+}
+
 /// The command groups.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -263,14 +263,28 @@ pub fn render_error(command: &str, error: &CliError, as_json: bool) -> (String, 
 			"command": command,
 			"error": {
 				"kind": error.kind.name(),
-				"message": error.message,
+				"message": one_line(&error.message),
 				"exit_code": error.kind.exit_code(),
 			},
 		});
 		(object.to_string(), true)
 	} else {
-		(format!("medchain: {}", error.message), false)
+		(format!("medchain: {}", one_line(&error.message)), false)
 	}
+}
+
+/// The longest reason printed: an argument of a megabyte is quoted, not echoed.
+pub const MAX_REASON_CHARS: usize = 300;
+
+/// `message` on one line (line breaks become spaces) and at most [`MAX_REASON_CHARS`] long.
+pub fn one_line(message: &str) -> String {
+	let joined = message.split_whitespace().collect::<Vec<_>>().join(" ");
+	if joined.chars().count() <= MAX_REASON_CHARS {
+		return joined;
+	}
+	let mut short: String = joined.chars().take(MAX_REASON_CHARS).collect();
+	short.push('…');
+	short
 }
 
 #[cfg(test)]

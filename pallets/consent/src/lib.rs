@@ -98,6 +98,8 @@ pub const EMERGENCY_ACTIONS: [Action; 3] = [Action::Access, Action::Collect, Act
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	#[cfg(any(feature = "try-runtime", test))]
+	use medchain_primitives::deposits::{self, RecordedDeposits};
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
@@ -210,6 +212,10 @@ pub mod pallet {
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
+	#[derive(
+		Copy, Clone, Eq, PartialEq, PartialOrd, Ord, codec::Encode, codec::Decode, codec::DecodeWithMemTracking,
+		codec::MaxEncodedLen, scale_info::TypeInfo, Debug,
+	)]
 	pub enum HoldReason {
 		/// The storage deposit of a consent.
 		#[codec(index = 0)]
@@ -1461,10 +1467,34 @@ pub mod pallet {
 			)
 		}
 
+		/// The deposits the stored consents, requests, emergency policies and audit anchors
+		/// name, by payer and hold reason.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn deposits_held() -> RecordedDeposits<T::AccountId, HoldReason, BalanceOf<T>> {
+			let mut deposits = RecordedDeposits::new();
+			for consent in Consents::<T>::iter_values() {
+				deposits::record(&mut deposits, &consent.depositor, HoldReason::ConsentDeposit, consent.deposit);
+			}
+			for request in Requests::<T>::iter_values() {
+				deposits::record(&mut deposits, &request.requester, HoldReason::RequestDeposit, request.deposit);
+			}
+			for (patient, stored) in EmergencyPolicies::<T>::iter() {
+				deposits::record(&mut deposits, &patient, HoldReason::PolicyDeposit, stored.deposit);
+			}
+			for (custodian, _, anchor) in AuditAnchors::<T>::iter() {
+				deposits::record(&mut deposits, &custodian, HoldReason::AnchorDeposit, anchor.deposit);
+			}
+			deposits
+		}
+
 		/// Checks the pallet's invariants.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
+			use frame_support::traits::fungible::InspectHold;
+			deposits::ensure_held(&Self::deposits_held(), |reason, who| {
+				T::Currency::balance_on_hold(&(*reason).into(), who)
+			})?;
 
 			let mut consents: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 			for (id, consent) in Consents::<T>::iter() {

@@ -85,6 +85,8 @@ pub trait BenchmarkHelper<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	#[cfg(any(feature = "try-runtime", test))]
+	use medchain_primitives::deposits::{self, RecordedDeposits};
 	use alloc::vec::Vec;
 	use codec::Encode;
 	use frame_support::{
@@ -192,6 +194,10 @@ pub mod pallet {
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
+	#[derive(
+		Copy, Clone, Eq, PartialEq, PartialOrd, Ord, codec::Encode, codec::Decode, codec::DecodeWithMemTracking,
+		codec::MaxEncodedLen, scale_info::TypeInfo, Debug,
+	)]
 	pub enum HoldReason {
 		/// The storage deposit of a study.
 		#[codec(index = 0)]
@@ -899,19 +905,32 @@ pub mod pallet {
 			}
 		}
 
+		/// The deposits the stored studies, attestations and statements name, by payer and hold
+		/// reason.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn deposits_held() -> RecordedDeposits<T::AccountId, HoldReason, BalanceOf<T>> {
+			let mut deposits = RecordedDeposits::new();
+			for study in Studies::<T>::iter_values() {
+				deposits::record(&mut deposits, &study.researcher, HoldReason::StudyDeposit, study.deposit);
+			}
+			for attestation in Attestations::<T>::iter_values() {
+				deposits::record(&mut deposits, &attestation.attester, HoldReason::AttestationDeposit, attestation.deposit);
+			}
+			for statement in Statements::<T>::iter_values() {
+				deposits::record(&mut deposits, &statement.prover, HoldReason::StatementDeposit, statement.deposit);
+			}
+			deposits
+		}
+
 		/// Checks the pallet's invariants: each study's count matches its contributor index and
 		/// stays within its capacity, shares belong to threshold studies, ids are below their
 		/// counters, and every deposit recorded is held.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;
-
-			let mut held: BTreeMap<(T::AccountId, u8), BalanceOf<T>> = BTreeMap::new();
-			let mut add = |who: &T::AccountId, reason: u8, amount: BalanceOf<T>| {
-				let entry = held.entry((who.clone(), reason)).or_insert_with(Zero::zero);
-				*entry = entry.saturating_add(amount);
-			};
+			deposits::ensure_held(&Self::deposits_held(), |reason, who| {
+				T::Currency::balance_on_hold(&(*reason).into(), who)
+			})?;
 			for (id, study) in Studies::<T>::iter() {
 				ensure!(id < NextStudyId::<T>::get(), "study id not below NextStudyId");
 				ensure!(
@@ -929,7 +948,6 @@ pub mod pallet {
 						"a share from no trustee"
 					),
 				}
-				add(&study.researcher, 0, study.deposit);
 			}
 			for id in Contributors::<T>::iter_keys().map(|(id, _)| id) {
 				ensure!(Studies::<T>::contains_key(id), "contributors of a removed study");
@@ -937,23 +955,8 @@ pub mod pallet {
 			for id in DecryptionShares::<T>::iter_keys().map(|(id, _)| id) {
 				ensure!(Studies::<T>::contains_key(id), "shares of a removed study");
 			}
-			for (_, attestation) in Attestations::<T>::iter() {
-				add(&attestation.attester, 1, attestation.deposit);
-			}
-			for (_, id, statement) in Statements::<T>::iter() {
+			for (_, id, _) in Statements::<T>::iter() {
 				ensure!(id < NextStatementId::<T>::get(), "statement id not below its counter");
-				add(&statement.prover, 2, statement.deposit);
-			}
-			for ((who, reason), amount) in held {
-				let reason = match reason {
-					0 => HoldReason::StudyDeposit,
-					1 => HoldReason::AttestationDeposit,
-					_ => HoldReason::StatementDeposit,
-				};
-				ensure!(
-					T::Currency::balance_on_hold(&reason.into(), &who) == amount,
-					"held deposit differs from the recorded deposits"
-				);
 			}
 			Ok(())
 		}

@@ -92,6 +92,8 @@ type AccountIdLookupOf<T> =
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
+	#[cfg(any(feature = "try-runtime", test))]
+	use medchain_primitives::deposits::{self, RecordedDeposits};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
@@ -154,6 +156,10 @@ pub mod pallet {
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
+	#[derive(
+		Copy, Clone, Eq, PartialEq, PartialOrd, Ord, codec::Encode, codec::Decode, codec::DecodeWithMemTracking,
+		codec::MaxEncodedLen, scale_info::TypeInfo, Debug,
+	)]
 	pub enum HoldReason {
 		/// The storage deposit of a record version.
 		#[codec(index = 0)]
@@ -635,10 +641,24 @@ pub mod pallet {
 				.collect()
 		}
 
+		/// The deposits the stored records name, by payer and hold reason.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn deposits_held() -> RecordedDeposits<T::AccountId, HoldReason, BalanceOf<T>> {
+			let mut deposits = RecordedDeposits::new();
+			for record in Records::<T>::iter_values() {
+				deposits::record(&mut deposits, &record.depositor, HoldReason::RecordDeposit, record.deposit);
+			}
+			deposits
+		}
+
 		/// Checks the pallet's invariants.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
+			use frame_support::traits::fungible::InspectHold;
+			deposits::ensure_held(&Self::deposits_held(), |reason, who| {
+				T::Currency::balance_on_hold(&(*reason).into(), who)
+			})?;
 			let next = NextRecordId::<T>::get();
 			let mut per_patient: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 			for (id, record) in Records::<T>::iter() {

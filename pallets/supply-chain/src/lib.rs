@@ -96,6 +96,8 @@ pub trait BenchmarkHelper<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	#[cfg(any(feature = "try-runtime", test))]
+	use medchain_primitives::deposits::{self, RecordedDeposits};
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
@@ -209,6 +211,10 @@ pub mod pallet {
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
+	#[derive(
+		Copy, Clone, Eq, PartialEq, PartialOrd, Ord, codec::Encode, codec::Decode, codec::DecodeWithMemTracking,
+		codec::MaxEncodedLen, scale_info::TypeInfo, Debug,
+	)]
 	pub enum HoldReason {
 		/// The storage deposit of a product.
 		#[codec(index = 0)]
@@ -1996,10 +2002,40 @@ pub mod pallet {
 				.collect()
 		}
 
+		/// The deposits the stored products, lots, units, logistic units, transfers and suspect
+		/// cases name, by payer and hold reason.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn deposits_held() -> RecordedDeposits<T::AccountId, HoldReason, BalanceOf<T>> {
+			let mut deposits = RecordedDeposits::new();
+			for product in Products::<T>::iter_values() {
+				deposits::record(&mut deposits, &product.owner, HoldReason::ProductDeposit, product.deposit);
+			}
+			for lot in Lots::<T>::iter_values() {
+				deposits::record(&mut deposits, &lot.manufacturer, HoldReason::LotDeposit, lot.deposit);
+			}
+			for unit in Units::<T>::iter_values() {
+				deposits::record(&mut deposits, &unit.depositor, HoldReason::UnitDeposit, unit.deposit);
+			}
+			for container in Containers::<T>::iter_values() {
+				deposits::record(&mut deposits, &container.depositor, HoldReason::ContainerDeposit, container.deposit);
+			}
+			for transfer in Transfers::<T>::iter_values() {
+				deposits::record(&mut deposits, &transfer.from, HoldReason::TransferDeposit, transfer.deposit);
+			}
+			for case in Cases::<T>::iter_values() {
+				deposits::record(&mut deposits, &case.reporter, HoldReason::CaseDeposit, case.deposit);
+			}
+			deposits
+		}
+
 		/// Checks the pallet's invariants.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
+			use frame_support::traits::fungible::InspectHold;
+			deposits::ensure_held(&Self::deposits_held(), |reason, who| {
+				T::Currency::balance_on_hold(&(*reason).into(), who)
+			})?;
 			// Transfers: indexed for the receiver, counted for the sender, goods marked.
 			let mut outgoing: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 			for (id, transfer) in Transfers::<T>::iter() {
