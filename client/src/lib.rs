@@ -160,7 +160,8 @@
 //! (case-insensitive). With `--json` every command prints one JSON object on one line,
 //! `{"ok": true, "command": "records add", …}` or `{"ok": false, "command": …, "error":
 //! {"kind", "message", "exit_code"}}`; without it, lines for people on stdout and errors on
-//! stderr. Exit codes ([`cli::output`]): 0 done, 1 other failure, 2 bad arguments, 3 keystore
+//! stderr, as one line `medchain: <reason>` (bad arguments too, with `--json` an object of kind
+//! `usage` without `command`; reasons are cut at 300 characters). Exit codes ([`cli::output`]): 0 done, 1 other failure, 2 bad arguments, 3 keystore
 //! (unknown identity, wrong passphrase), 4 vault unreachable or refusing, 5 chain unreachable
 //! or transaction failed, 6 access denied (also `consent check` answering Deny, `supply verify`
 //! answering anything but Verified, `supply dispense` refusing an unverified pack), 7 integrity

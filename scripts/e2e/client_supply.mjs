@@ -71,7 +71,7 @@ export async function run(api, { keyring, medchain, nodeUrl }) {
   };
 
   /// Runs `medchain --json …` as `identity` (none: no --identity); resolves with the parsed JSON
-  /// line (undefined if none, e.g. a clap usage error), the exit code and stderr. A non-zero
+  /// line (undefined if none), the exit code and stderr. A non-zero
   /// exit rejects unless `expect` is given, which the exit code must then equal.
   const cli = (identity, args, { expect } = {}) =>
     new Promise((resolve, reject) => {
@@ -142,7 +142,9 @@ export async function run(api, { keyring, medchain, nodeUrl }) {
 
     // 1. The manufacturer registers the product; a wrong check digit never reaches the chain.
     const bad = await cli('manufacturer', ['supply', 'product', 'register', '--gtin', BAD_GTIN, '--kind', 'Drug'], { expect: 2 });
-    assert.match(bad.stderr, /check digit/, `the refusal names the check digit: ${bad.stderr}`);
+    // A usage error is one JSON object too with --json, of kind "usage".
+    assert.equal(bad.out.error.kind, 'usage');
+    assert.match(bad.out.error.message, /check digit/, `the refusal names the check digit: ${JSON.stringify(bad.out)}`);
     assert.ok((await api.call.supplyChainApi.product(BAD_GTIN.padStart(14, '0'))).isNone, 'no product with the bad GTIN');
     const { out: product } = await cli('manufacturer', [
       'supply', 'product', 'register', '--gtin', GTIN13, '--kind', 'Drug', '--temperature', '2,8',
