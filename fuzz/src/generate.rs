@@ -59,11 +59,6 @@ impl Generator {
 		Self { registry, call_type, pallets, remark, dictionary }
 	}
 
-	/// The dictionary values are drawn from.
-	pub fn dictionary(&self) -> &Dictionary {
-		&self.dictionary
-	}
-
 	/// The encoding of one call: three in four from medchain's pallets.
 	pub fn call(&self, rng: &mut ChaCha8Rng) -> Vec<u8> {
 		let mut out = Vec::new();

@@ -27,7 +27,7 @@ pub mod setup;
 
 use chain::{Builder, Dispatched, Origin, Tip};
 use codec::{DecodeLimit, Encode};
-use generate::{Dictionary, Generator, MEDCHAIN_PALLETS};
+use generate::{Generator, MEDCHAIN_PALLETS};
 use medchain_runtime::{AccountId, RuntimeCall};
 use oracles::Violation;
 use scale_info::{PortableRegistry, TypeDef};
@@ -168,11 +168,6 @@ impl Harness {
 		&self.generator
 	}
 
-	/// The dictionary of the setup state's values.
-	pub fn dictionary(&self) -> &Dictionary {
-		self.generator.dictionary()
-	}
-
 	/// Every call of medchain's pallets, as (pallet, call).
 	pub fn medchain_calls(&self) -> &[(String, String)] {
 		&self.medchain_calls
@@ -223,6 +218,23 @@ impl Harness {
 		}
 		Origin::Signed(self.accounts[usize::from(byte) % self.accounts.len()].clone())
 	}
+}
+
+/// The input files in `folder` (none if it does not exist), in name order; its README is not one.
+pub fn inputs_in(folder: &std::path::Path) -> Result<Vec<std::path::PathBuf>, String> {
+	if !folder.exists() {
+		return Ok(Vec::new());
+	}
+	let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
+		.map_err(|error| format!("{}: {error}", folder.display()))?
+		.filter_map(|entry| entry.ok().map(|entry| entry.path()))
+		.filter(|path| {
+			let note = path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with("README"));
+			path.is_file() && !note
+		})
+		.collect();
+	files.sort();
+	Ok(files)
 }
 
 /// The runtime's type registry and the id of `RuntimeCall` in it.

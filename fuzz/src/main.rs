@@ -13,7 +13,7 @@
 use clap::{Parser, Subcommand};
 use codec::DecodeLimit;
 use medchain_fuzz::{
-	encode_steps,
+	encode_steps, inputs_in,
 	generate::{below, chance},
 	Harness, Outcome, MAX_DECODE_DEPTH, ROOT_ORIGIN,
 };
@@ -165,24 +165,6 @@ impl Totals {
 		}
 		new
 	}
-}
-
-fn inputs_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
-	if !folder.exists() {
-		return Ok(Vec::new());
-	}
-	let mut files: Vec<PathBuf> = fs::read_dir(folder)
-		.map_err(|error| format!("{}: {error}", folder.display()))?
-		.filter_map(|entry| entry.ok().map(|entry| entry.path()))
-		.filter(|path| path.is_file() && !is_note(path))
-		.collect();
-	files.sort();
-	Ok(files)
-}
-
-/// A folder's README, not an input.
-fn is_note(path: &Path) -> bool {
-	path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with("README"))
 }
 
 /// One generated input: up to 32 steps, a new block for about one in four.

@@ -3,7 +3,7 @@
 //! are for.
 
 use codec::{DecodeLimit, Encode};
-use medchain_fuzz::{decode_steps, encode_steps, root_may_dispatch, Harness, MAX_DECODE_DEPTH};
+use medchain_fuzz::{decode_steps, encode_steps, inputs_in, root_may_dispatch, Harness, MAX_DECODE_DEPTH};
 use medchain_runtime::{RuntimeCall, UNIT};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
@@ -11,14 +11,11 @@ use std::{fs, path::Path};
 
 fn inputs(folder: &str) -> Vec<(String, Vec<u8>)> {
 	let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
-	let Ok(entries) = fs::read_dir(&folder) else { return Vec::new() };
-	let mut files: Vec<_> = entries
-		.filter_map(|entry| entry.ok().map(|entry| entry.path()))
-		.filter(|path| path.is_file() && !path.ends_with("README.md"))
+	inputs_in(&folder)
+		.expect("a readable folder")
+		.into_iter()
 		.map(|path| (path.display().to_string(), fs::read(&path).expect("readable input")))
-		.collect();
-	files.sort();
-	files
+		.collect()
 }
 
 #[test]

@@ -14,7 +14,7 @@ use crate::{
 	accounts::{Accounts, Counts},
 	node::{self, Node, NodeOptions},
 	seeded::SplitMix64,
-	submit::Submitter,
+	submit::{self, Submitter},
 };
 use codec::{Compact, Decode, Encode};
 use futures::StreamExt;
@@ -32,7 +32,7 @@ use std::{
 	path::PathBuf,
 	time::{Duration, Instant},
 };
-use subxt::rpcs::{client::RpcParams, RpcClient};
+use subxt::rpcs::RpcClient;
 use subxt_signer::sr25519::Keypair;
 
 /// How the run is set up.
@@ -347,11 +347,7 @@ struct Report {
 }
 
 async fn request(rpc: &RpcClient, method: &str, args: &[Value]) -> Result<Value, String> {
-	let mut params = RpcParams::new();
-	for arg in args {
-		params.push(arg.clone()).map_err(|error| error.to_string())?;
-	}
-	rpc.request(method, params).await.map_err(|error| format!("{method}: {error}"))
+	rpc.request(method, submit::params(args)?).await.map_err(|error| format!("{method}: {error}"))
 }
 
 async fn best_number(rpc: &RpcClient) -> Result<u64, String> {

@@ -44,7 +44,8 @@ pub struct Submission {
 	pub submit_seconds: f64,
 }
 
-fn params(values: &[Value]) -> Result<RpcParams, String> {
+/// JSON-RPC parameters of `values`, in order.
+pub(crate) fn params(values: &[Value]) -> Result<RpcParams, String> {
 	let mut params = RpcParams::new();
 	for value in values {
 		params.push(value).map_err(|error| error.to_string())?;
