@@ -300,8 +300,13 @@ impl Committer {
 		let path = self.audit_path.clone();
 		tokio::task::spawn_blocking(move || {
 			let mut file = audit.lock().unwrap_or_else(PoisonError::into_inner);
-			file.write_all(&lines)?;
-			file.sync_data()
+			let length = file.metadata()?.len();
+			let appended = file.write_all(&lines).and_then(|()| file.sync_data());
+			if appended.is_err() {
+				// No half line for the next group to continue: these events were not submitted.
+				let _ = file.set_len(length);
+			}
+			appended
 		})
 		.await
 		.map_err(|e| ChainError::Unavailable(format!("the audit log task failed: {e}")))?
@@ -343,15 +348,29 @@ fn missing() -> ChainError {
 	ChainError::Unavailable("the access log was not submitted".into())
 }
 
+/// Opens the audit log for appending. A process killed while appending may have left a last
+/// line without its newline: its group was never submitted (submission follows the sync), so
+/// that partial line is cut off rather than continued by the next event.
 fn open_audit(path: &Path) -> std::io::Result<File> {
 	let mut options = OpenOptions::new();
-	options.append(true).create(true);
+	options.read(true).append(true).create(true);
 	#[cfg(unix)]
 	{
 		use std::os::unix::fs::OpenOptionsExt;
 		options.mode(0o600);
 	}
-	options.open(path)
+	let file = options.open(path)?;
+	let whole = whole_lines_length(&std::fs::read(path)?);
+	if whole < file.metadata()?.len() {
+		file.set_len(whole)?;
+		file.sync_data()?;
+	}
+	Ok(file)
+}
+
+/// The length of `log` up to and with its last newline.
+fn whole_lines_length(log: &[u8]) -> u64 {
+	log.iter().rposition(|&byte| byte == b'\n').map_or(0, |last| last as u64 + 1)
 }
 
 fn unavailable(error: node::ChainError) -> ChainError {
@@ -604,6 +623,19 @@ mod tests {
 		assert_eq!(parse_decision(true, "Consent"), None);
 		assert_eq!(parse_decision(true, "Consent(x)"), None);
 		assert_eq!(parse_decision(true, "Patient(1)"), None);
+	}
+
+	#[test]
+	fn a_partial_last_audit_line_is_cut_off_when_the_log_is_opened() {
+		assert_eq!(whole_lines_length(b""), 0);
+		assert_eq!(whole_lines_length(b"{\"a\":1}\n{\"b"), 8);
+		assert_eq!(whole_lines_length(b"{\"a\":1}\n"), 8);
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join(AUDIT_FILE);
+		std::fs::write(&path, b"{\"a\":1}\n{\"b\":").unwrap();
+		let mut file = open_audit(&path).unwrap();
+		file.write_all(b"{\"c\":3}\n").unwrap();
+		assert_eq!(std::fs::read(&path).unwrap(), b"{\"a\":1}\n{\"c\":3}\n".to_vec());
 	}
 
 	/// A prepared entry of `accessor` for the group plan, its line naming it.
