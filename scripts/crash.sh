@@ -5,14 +5,17 @@
 # finalized height never goes backwards, every block the client saw a transfer finalized in is
 # still the block at that height, the destination's balance equals its genesis balance plus the
 # senders' nonces, and transfers are finalized again. Once per backend, RocksDB then ParityDB.
+# Then `medchain-load vault-crash` SIGKILLs the vault the same number of times under uploads,
+# envelope writes, erasures and record reads, and checks its data directory and audit log
+# against what it acknowledged and against the chain's access logs.
 #
 #   scripts/crash.sh [--quick] [--kills N] [--seed S] [--out DIR]
 #
-# Writes DIR/crash-rocksdb.json, DIR/crash-paritydb.json and each start's node log under
-# DIR/crash-<backend>/; exits non-zero if any check failed. 20 kills per backend (about 8
-# minutes each); --quick (CI): 3 per backend. DIR defaults to target/crash. The shared build
-# first (scripts/build.sh: nothing to compile after scripts/test.sh or CI). See
-# docs/reliability.md.
+# Writes DIR/crash-rocksdb.json, DIR/crash-paritydb.json, DIR/vault-crash.json and each
+# start's log under DIR/crash-<backend>/ and DIR/vault-crash/; exits non-zero if any check
+# failed. 20 kills per backend (about 8 minutes each) and of the vault; --quick (CI): 3 each.
+# DIR defaults to target/crash. The shared build first (scripts/build.sh: nothing to compile
+# after scripts/test.sh or CI). See docs/reliability.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,8 +38,10 @@ source "$ROOT/scripts/lib.sh"
 cd "$ROOT"
 tool="$(medchain_binary medchain-load)"
 node="$(medchain_binary medchain-node)"
+vault="$(medchain_binary medchain-vault)"
 status=0
 for database in rocksdb paritydb; do
 	"$tool" crash --node "$node" --database "$database" --kills "$kills" --seed "$seed" --out "$out" || status=1
 done
+"$tool" vault-crash --node "$node" --vault "$vault" --kills "$kills" --seed "$seed" --out "$out" || status=1
 exit "$status"

@@ -485,7 +485,7 @@ async fn attack(options: &HostileOptions, accounts: &Accounts, node: &Node, chai
 		}
 	});
 	let mut answers = futures::stream::iter(requests).buffer_unordered(options.concurrency.max(1) * 4);
-	let mut count = |kinds: &mut BTreeMap<Kind, Answers>, kind: Kind, answer: Result<Value, String>| {
+	let count = |kinds: &mut BTreeMap<Kind, Answers>, kind: Kind, answer: Result<Value, String>| {
 		let entry = kinds.entry(kind).or_default();
 		entry.sent += 1;
 		match answer {

@@ -33,6 +33,7 @@ mod seeded;
 mod series;
 mod submit;
 mod vault;
+mod vault_crash;
 mod watch;
 
 use accounts::{Accounts, Counts};
@@ -147,6 +148,27 @@ enum Command {
 		#[arg(long, default_value_t = 1)]
 		seed: u64,
 		/// Where the report and the node's logs go.
+		#[arg(long, default_value = "target/crash")]
+		out: PathBuf,
+	},
+	/// SIGKILLs a `medchain-vault` under uploads, envelope writes, erasures and reads, restarts
+	/// it on its data directory each time and checks that nothing acknowledged is lost, nothing
+	/// erased comes back, nothing partial is served, and `audit.jsonl` agrees with the chain's
+	/// access log; writes DIR/vault-crash.json.
+	VaultCrash {
+		/// The `medchain-node` binary (a dev node the vault works on; it is not killed).
+		#[arg(long)]
+		node: PathBuf,
+		/// The `medchain-vault` binary.
+		#[arg(long)]
+		vault: PathBuf,
+		/// How many times the vault is killed.
+		#[arg(long, default_value_t = 20)]
+		kills: usize,
+		/// Seeds the traffic and how long it runs before each kill (1.5 to 5 s).
+		#[arg(long, default_value_t = 1)]
+		seed: u64,
+		/// Where the report and the logs go.
 		#[arg(long, default_value = "target/crash")]
 		out: PathBuf,
 	},
@@ -331,6 +353,8 @@ async fn main() {
 		Some(Command::Crash { node, database, kills, block_time, seed, out }) =>
 			crash::run(crash::CrashOptions { binary: node, database, kills, block_time_ms: block_time, seed, out })
 				.await,
+		Some(Command::VaultCrash { node, vault, kills, seed, out }) =>
+			vault_crash::run(vault_crash::VaultCrashOptions { node, vault, kills, seed, out }).await,
 		Some(Command::Hostile { node, count, seed, concurrency, out }) =>
 			hostile::run(hostile::HostileOptions { binary: node, count, seed, concurrency, out }).await,
 		None => run(args).await,

@@ -90,6 +90,12 @@ impl Vault {
 		}
 	}
 
+	/// Kills the vault with SIGKILL and reaps it.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
 	/// Stops the vault (SIGTERM, then SIGKILL after 10 s).
 	pub fn stop(&mut self) {
 		crate::node::stop_process(&mut self.child, Duration::from_secs(10));
