@@ -107,7 +107,8 @@ pub struct VaultCrashReport {
 	/// Chain entries of the vault without their event in `audit.jsonl`, or releases the tool
 	/// received without an entry on chain (must be 0).
 	pub audit_mismatches: u64,
-	/// Entries in the vault's on-chain access logs, and lines in `audit.jsonl`.
+	/// Entries in the vault's on-chain access logs, and lines in `audit.jsonl` (events alike to
+	/// the byte, the same read repeated within a second, count once in the comparison).
 	pub chain_entries: u64,
 	pub audit_lines: u64,
 	pub median_restart_ms: u64,
@@ -286,7 +287,7 @@ pub async fn run(options: VaultCrashOptions) -> Result<bool, String> {
 
 	// The chain's access logs against `audit.jsonl` and the releases received, once every
 	// release's log is final (each was final before its release; the settle bound is slack).
-	let audit = read_audit(&data_dir.join("audit.jsonl"))?;
+	let (audit, audit_lines) = read_audit(&data_dir.join("audit.jsonl"))?;
 	let settle = Instant::now() + LOG_SETTLE;
 	let mismatches = loop {
 		scanned = scan_access_logs(&chain, scanned, &vault_id, &mut chain_entries).await?;
@@ -326,7 +327,7 @@ pub async fn run(options: VaultCrashOptions) -> Result<bool, String> {
 	totals.releases_received = cycles.iter().map(|c| c.releases).sum();
 	totals.in_flight_at_kills = cycles.iter().map(|c| c.in_flight).sum();
 	totals.chain_entries = chain_entries.len() as u64;
-	totals.audit_lines = audit.len() as u64;
+	totals.audit_lines = audit_lines;
 	totals.median_restart_ms = restarts.get(restarts.len() / 2).copied().unwrap_or_default();
 	totals.max_restart_ms = restarts.last().copied().unwrap_or_default();
 	totals.cycles = cycles;
@@ -674,14 +675,17 @@ struct AuditLine {
 	permitted: bool,
 }
 
-/// Reads `audit.jsonl`: each line must be a whole event.
-fn read_audit(path: &Path) -> Result<HashMap<[u8; 32], AuditLine>, String> {
+/// Reads `audit.jsonl`: each line must be a whole event. Answers the events by hash, and the
+/// number of lines.
+fn read_audit(path: &Path) -> Result<(HashMap<[u8; 32], AuditLine>, u64), String> {
 	let text = fs::read(path).map_err(|error| format!("{}: {error}", path.display()))?;
 	if !text.is_empty() && text.last() != Some(&b'\n') {
 		return Err(format!("{} ends in a partial line", path.display()));
 	}
 	let mut lines = HashMap::new();
+	let mut count = 0;
 	for (number, line) in text.split(|&byte| byte == b'\n').filter(|line| !line.is_empty()).enumerate() {
+		count += 1;
 		let event: serde_json::Value = serde_json::from_slice(line)
 			.map_err(|error| format!("{} line {}: not a whole event: {error}", path.display(), number + 1))?;
 		let field = |name: &str| event.get(name).and_then(|value| value.as_str()).unwrap_or_default().to_owned();
@@ -694,7 +698,7 @@ fn read_audit(path: &Path) -> Result<HashMap<[u8; 32], AuditLine>, String> {
 			},
 		);
 	}
-	Ok(lines)
+	Ok((lines, count))
 }
 
 /// Reads the `Consent.AccessLogged` events of the vault from the finalized blocks after
@@ -850,8 +854,9 @@ mod tests {
 		let path = dir.path().join("audit.jsonl");
 		fs::write(&path, b"{\"accessor\":\"0x01\",\"permitted\":true,\"record\":\"1\"}\n{\"acc").unwrap();
 		assert!(read_audit(&path).unwrap_err().contains("partial line"));
-		fs::write(&path, b"{\"accessor\":\"0x01\",\"permitted\":true,\"record\":\"1\"}\n").unwrap();
-		let lines = read_audit(&path).unwrap();
-		assert_eq!(lines.len(), 1);
+		let line = b"{\"accessor\":\"0x01\",\"permitted\":true,\"record\":\"1\"}\n";
+		fs::write(&path, [&line[..], &line[..]].concat()).unwrap();
+		let (events, lines) = read_audit(&path).unwrap();
+		assert_eq!((events.len(), lines), (1, 2), "two alike events are one event and two lines");
 	}
 }
