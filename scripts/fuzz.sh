@@ -75,7 +75,9 @@ case "$mode" in
 		source "$MEDCHAIN_HOME/env"
 		afl_home="$MEDCHAIN_HOME/afl"
 		if ! "$afl_home/bin/cargo-afl" afl --version 2>/dev/null | grep -q "$AFL_VERSION"; then
-			cargo install --locked --root "$afl_home" cargo-afl --version "$AFL_VERSION"
+			# Its own target directory: the shared one's lock would wait for any build running.
+			CARGO_TARGET_DIR="$MEDCHAIN_HOME/afl-install-target" \
+				cargo install --locked --root "$afl_home" cargo-afl --version "$AFL_VERSION"
 		fi
 		export PATH="$afl_home/bin:$PATH"
 		# AFL++ itself, compiled from the sources cargo-afl ships (once).
