@@ -12,6 +12,8 @@
 //! ## Paths
 //! - `GET /v1/challenge`: a fresh [`Challenge`].
 //! - `GET /v1/vault`: the vault's public key ([`VaultInfo`]), which signs its erasure receipts.
+//! - `GET /v1/openapi.json`: this protocol as an OpenAPI 3.1 document, generated from the
+//!   vault's handlers and these types (the `openapi` feature derives their schemas).
 //! - `PUT /v1/objects/{hash}`: upload a sealed record; `{hash}` is the BLAKE2-256 hash of the
 //!   body (`0x` hex), which is also the content hash registered on chain. The uploader owns it.
 //! - `PUT /v1/objects/{hash}/envelopes/{grantee}`: the owner stores a key envelope for
@@ -96,6 +98,7 @@ fn append_text(message: &mut Vec<u8>, text: &str) {
 
 /// A fresh challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Challenge {
 	/// 32 random bytes, `0x` hex.
 	pub challenge: String,
@@ -105,6 +108,7 @@ pub struct Challenge {
 
 /// What a refused or failed request answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
 	/// A stable code, e.g. `bad_signature`, `challenge_used`, `access_denied`, `too_large`.
 	pub error: String,
@@ -114,6 +118,7 @@ pub struct ErrorBody {
 
 /// The vault's signed statement that it erased an object and its envelopes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErasureReceipt {
 	/// The object's hash, `0x` hex.
 	pub object: String,
@@ -130,6 +135,7 @@ pub struct ErasureReceipt {
 /// What `DELETE /v1/records/{record_id}` answers: the signed receipt of the object's erasure
 /// and whether the vault, as the custodian, confirmed it on chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordErasure {
 	/// The chain's record id.
 	pub record: u64,
@@ -146,6 +152,7 @@ pub struct RecordErasure {
 /// What `GET /v1/vault` answers: the vault's public key, which signs its erasure receipts and
 /// is its account on chain (it writes the access logs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VaultInfo {
 	/// The vault's sr25519 public key (its account), `0x` hex.
 	pub public_key: String,

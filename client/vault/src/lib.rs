@@ -12,6 +12,7 @@
 //! | method and path | who | answer |
 //! | --- | --- | --- |
 //! | `GET /v1/challenge` | anyone | 200 [`Challenge`](medchain_client::protocol::Challenge) JSON |
+//! | `GET /v1/openapi.json` | anyone | 200 this protocol as an OpenAPI 3.1 document ([`openapi`]) |
 //! | `GET /v1/vault` | anyone | 200 [`VaultInfo`](medchain_client::protocol::VaultInfo) JSON: the vault's public key (its account, the key of its receipts) |
 //! | `PUT /v1/objects/{hash}` | any signed caller, who becomes the owner | 201 stored, 200 already stored by the same owner, 409 stored by another, 400 `hash_mismatch`, 413 `too_large` |
 //! | `PUT /v1/objects/{hash}/envelopes/{grantee}` | the owner | 201 new, 200 replaced, 403 `not_owner`, 404 `unknown_object` |
@@ -98,6 +99,7 @@ pub mod auth;
 pub mod chain;
 pub mod encoding;
 pub mod keys;
+pub mod openapi;
 pub mod server;
 pub mod store;
 pub mod subxt_chain;

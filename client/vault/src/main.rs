@@ -53,6 +53,11 @@ struct Args {
 	#[arg(long, default_value_t = DEFAULT_MAX_CHALLENGES as u64,
 		value_parser = clap::value_parser!(u64).range(1..))]
 	max_challenges: u64,
+
+	/// Print this vault's protocol as an OpenAPI 3.1 document (what `GET /v1/openapi.json`
+	/// serves, with these limits) and exit.
+	#[arg(long)]
+	print_openapi: bool,
 }
 
 fn to_usize(value: u64, flag: &str) -> Result<usize, String> {
@@ -65,6 +70,12 @@ async fn run(args: Args) -> Result<(), String> {
 		max_envelope_bytes: to_usize(args.max_envelope_bytes, "max-envelope-bytes")?,
 		max_challenges: to_usize(args.max_challenges, "max-challenges")?,
 	};
+	if args.print_openapi {
+		let document = medchain_vault::openapi::document(&config);
+		let json = document.to_pretty_json().map_err(|e| format!("the OpenAPI document: {e}"))?;
+		println!("{json}");
+		return Ok(());
+	}
 	let tls = match (&args.tls_cert, &args.tls_key) {
 		(Some(cert), Some(key)) => Some(tls::load_server_config(cert, key)?),
 		_ => None,

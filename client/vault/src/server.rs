@@ -15,7 +15,7 @@ use axum::{
 	Json, Router,
 };
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use medchain_client::protocol::{ErrorBody, RecordErasure};
+use medchain_client::protocol::{Challenge, ErasureReceipt, ErrorBody, RecordErasure, VaultInfo};
 use serde::Deserialize;
 
 use crate::{
@@ -64,6 +64,8 @@ pub struct Vault {
 	challenges: Challenges,
 	clock: Arc<dyn Clock>,
 	config: Config,
+	/// This vault's OpenAPI document, serialized once.
+	openapi: Bytes,
 }
 
 impl Vault {
@@ -75,7 +77,9 @@ impl Vault {
 		config: Config,
 	) -> Self {
 		let challenges = Challenges::new(config.max_challenges);
-		Self { store, chain, key, challenges, clock: Arc::new(SystemClock), config }
+		// Cannot fail: every map key of the document is a string.
+		let openapi = serde_json::to_vec(&crate::openapi::document(&config)).unwrap_or_default().into();
+		Self { store, chain, key, challenges, clock: Arc::new(SystemClock), config, openapi }
 	}
 
 	/// The same vault on another clock (tests).
@@ -94,6 +98,7 @@ impl Vault {
 		Router::new()
 			.route("/v1/challenge", get(challenge))
 			.route("/v1/vault", get(vault_info))
+			.route("/v1/openapi.json", get(openapi_document))
 			.route("/v1/objects/{hash}", put(put_object).delete(delete_object))
 			.route("/v1/objects/{hash}/envelopes/{grantee}", put(put_envelope))
 			.route("/v1/records/{record_id}", get(get_record).delete(erase_record))
@@ -208,7 +213,8 @@ struct Caller {
 }
 
 /// Authenticates `request` (see [`crate::auth`]), reading at most `limit` bytes of body. Spends
-/// the challenge only when everything checks out.
+/// the challenge only when everything checks out. Its answers (401, 413) are added to every
+/// signed operation of the OpenAPI document by [`crate::openapi`].
 async fn authenticate(vault: &Vault, request: Request, limit: usize) -> Result<Caller, ApiError> {
 	let (parts, body) = request.into_parts();
 	let headers = AuthHeaders::from_headers(&parts.headers)?;
@@ -272,19 +278,46 @@ fn purpose(query: Result<Query<PurposeQuery>, QueryRejection>) -> Result<String,
 	Ok(purpose)
 }
 
-/// `GET /v1/challenge`.
+/// A fresh challenge, good for one signed request within its lifetime.
+#[utoipa::path(get, path = "/v1/challenge", tag = "authentication", responses(
+		(status = 200, description = "A fresh challenge.", body = Challenge),
+		(status = 429, description = "too_many_challenges: too many are outstanding; try again shortly.", body = ErrorBody),
+		(status = 500, description = "internal: the system's randomness failed.", body = ErrorBody),
+	))]
 async fn challenge(State(vault): Shared) -> Result<Response, ApiError> {
 	let challenge = vault.challenges.issue(vault.clock.now())?;
 	Ok((no_store(), Json(challenge)).into_response())
 }
 
-/// `GET /v1/vault`: the vault's public key (its account; it signs the erasure receipts).
+/// The vault's public key: its account on chain, which signs the erasure receipts.
+#[utoipa::path(get, path = "/v1/vault", tag = "vault", responses(
+		(status = 200, description = "The vault's key.", body = VaultInfo),
+	))]
 async fn vault_info(State(vault): Shared) -> Response {
-	Json(medchain_client::protocol::VaultInfo { public_key: crate::encoding::to_hex(&vault.key.public()) })
+	Json(VaultInfo { public_key: crate::encoding::to_hex(&vault.key.public()) }).into_response()
+}
+
+/// This document: the vault's protocol in OpenAPI 3.1.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "vault", responses(
+		(status = 200, description = "The OpenAPI document.", content_type = "application/json"),
+	))]
+async fn openapi_document(State(vault): Shared) -> Response {
+	([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], vault.openapi.clone())
 		.into_response()
 }
 
-/// `PUT /v1/objects/{hash}`.
+/// Uploads a sealed record; the caller becomes its owner.
+#[utoipa::path(put, path = "/v1/objects/{hash}", tag = "objects", security(("account" = [], "challenge" = [], "signature" = [])),
+	params(("hash" = String, Path, description = "The BLAKE2-256 hash of the object, 0x hex: the content hash registered on chain.", pattern = "^0x[0-9a-fA-F]{64}$")),
+	request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The sealed record, whose BLAKE2-256 hash is {hash}."),
+	responses(
+		(status = 201, description = "Stored; the caller owns it."),
+		(status = 200, description = "Already stored by the caller."),
+		(status = 400, description = "bad_path, bad_body, empty_body or hash_mismatch (the body does not hash to {hash}). Nothing is stored.", body = ErrorBody),
+		(status = 409, description = "owned_by_another: another account stored this object first.", body = ErrorBody),
+		(status = 500, description = "storage_error: the store failed.", body = ErrorBody),
+		(status = 503, description = "storage_unavailable: the store cannot be reached.", body = ErrorBody),
+	))]
 async fn put_object(
 	State(vault): Shared,
 	path: Result<Path<String>, PathRejection>,
@@ -314,7 +347,20 @@ async fn put_object(
 	}
 }
 
-/// `PUT /v1/objects/{hash}/envelopes/{grantee}`.
+/// The object's owner stores (or replaces) the key envelope of a grantee.
+#[utoipa::path(put, path = "/v1/objects/{hash}/envelopes/{grantee}", tag = "objects", security(("account" = [], "challenge" = [], "signature" = [])),
+	params(("hash" = String, Path, description = "The BLAKE2-256 hash of the object, 0x hex: the content hash registered on chain.", pattern = "^0x[0-9a-fA-F]{64}$"),
+		("grantee" = String, Path, description = "The grantee's sr25519 public key, 0x hex.", pattern = "^0x[0-9a-fA-F]{64}$")),
+	request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The record key sealed to the grantee's X25519 key."),
+	responses(
+		(status = 201, description = "Stored."),
+		(status = 200, description = "Replaced the grantee's envelope."),
+		(status = 400, description = "bad_path, bad_body or empty_body. Nothing is stored.", body = ErrorBody),
+		(status = 403, description = "not_owner: only the object's owner stores its envelopes.", body = ErrorBody),
+		(status = 404, description = "unknown_object: no object has this hash.", body = ErrorBody),
+		(status = 500, description = "storage_error: the store failed.", body = ErrorBody),
+		(status = 503, description = "storage_unavailable: the store cannot be reached.", body = ErrorBody),
+	))]
 async fn put_envelope(
 	State(vault): Shared,
 	path: Result<Path<(String, String)>, PathRejection>,
@@ -336,7 +382,17 @@ async fn put_envelope(
 	.into_response())
 }
 
-/// `DELETE /v1/objects/{hash}`.
+/// The owner erases an object and all its envelopes; the vault signs a receipt.
+#[utoipa::path(delete, path = "/v1/objects/{hash}", tag = "objects", security(("account" = [], "challenge" = [], "signature" = [])),
+	params(("hash" = String, Path, description = "The BLAKE2-256 hash of the object, 0x hex: the content hash registered on chain.", pattern = "^0x[0-9a-fA-F]{64}$")),
+	responses(
+		(status = 200, description = "Erased.", body = ErasureReceipt),
+		(status = 400, description = "bad_path.", body = ErrorBody),
+		(status = 403, description = "not_owner.", body = ErrorBody),
+		(status = 404, description = "unknown_object.", body = ErrorBody),
+		(status = 500, description = "storage_error: the store failed.", body = ErrorBody),
+		(status = 503, description = "storage_unavailable: the store cannot be reached.", body = ErrorBody),
+	))]
 async fn delete_object(
 	State(vault): Shared,
 	path: Result<Path<String>, PathRejection>,
@@ -350,9 +406,19 @@ async fn delete_object(
 	Ok((no_store(), Json(receipt)).into_response())
 }
 
-/// `DELETE /v1/records/{record_id}`: the custodian's erasure of a record's object (and its
-/// envelopes) after the patient's request on chain; the vault confirms on chain when it is the
-/// custodian, and then the patient may ask.
+/// The custodian erases a record's object and envelopes after the patient's request on chain;
+/// when this vault is the custodian the patient may ask, and the vault confirms on chain.
+#[utoipa::path(delete, path = "/v1/records/{record_id}", tag = "records", security(("account" = [], "challenge" = [], "signature" = [])),
+	params(("record_id" = u64, Path, description = "The chain's record id, decimal.", minimum = 0)),
+	responses(
+		(status = 200, description = "Erased, with the receipt and whether the vault confirmed it on chain.", body = RecordErasure),
+		(status = 400, description = "bad_path.", body = ErrorBody),
+		(status = 403, description = "not_custodian.", body = ErrorBody),
+		(status = 404, description = "unknown_record, record_erased or unknown_object.", body = ErrorBody),
+		(status = 409, description = "erasure_not_requested: the patient has not requested it on chain.", body = ErrorBody),
+		(status = 500, description = "storage_error: the store failed.", body = ErrorBody),
+		(status = 503, description = "chain_unavailable (the chain could not be asked, or the access could not be logged: nothing is released) or storage_unavailable.", body = ErrorBody),
+	))]
 async fn erase_record(
 	State(vault): Shared,
 	path: Result<Path<String>, PathRejection>,
@@ -414,7 +480,18 @@ fn record_id_param(path: Result<Path<String>, PathRejection>) -> Result<u64, Api
 		.map_err(|_| ApiError::bad_request("bad_path", "a record id is a decimal number"))
 }
 
-/// `GET /v1/records/{record_id}?purpose=…`.
+/// The sealed record, if the chain permits the caller to access it for the purpose; the
+/// decision is logged on chain first, either way.
+#[utoipa::path(get, path = "/v1/records/{record_id}", tag = "records", security(("account" = [], "challenge" = [], "signature" = [])),
+	params(("record_id" = u64, Path, description = "The chain's record id, decimal.", minimum = 0), ("purpose" = String, Query, description = "The purpose of use: a variant name of the chain's PurposeOfUse.")),
+	responses(
+		(status = 200, description = "The sealed record.", content_type = "application/octet-stream", body = Vec<u8>),
+		(status = 400, description = "bad_path, bad_query, missing_purpose or bad_purpose.", body = ErrorBody),
+		(status = 403, description = "access_denied: the chain's consent check refused (logged on chain).", body = ErrorBody),
+		(status = 404, description = "unknown_record, record_erased, or (to a permitted caller) unknown_object.", body = ErrorBody),
+		(status = 500, description = "storage_error: the store failed.", body = ErrorBody),
+		(status = 503, description = "chain_unavailable (the chain could not be asked, or the access could not be logged: nothing is released) or storage_unavailable.", body = ErrorBody),
+	))]
 async fn get_record(
 	State(vault): Shared,
 	path: Result<Path<String>, PathRejection>,
@@ -424,7 +501,17 @@ async fn get_record(
 	release(&vault, path, query, request, Resource::Record).await
 }
 
-/// `GET /v1/records/{record_id}/envelope?purpose=…`.
+/// The caller's key envelope of the record, on the same condition as the record.
+#[utoipa::path(get, path = "/v1/records/{record_id}/envelope", tag = "records", security(("account" = [], "challenge" = [], "signature" = [])),
+	params(("record_id" = u64, Path, description = "The chain's record id, decimal.", minimum = 0), ("purpose" = String, Query, description = "The purpose of use: a variant name of the chain's PurposeOfUse.")),
+	responses(
+		(status = 200, description = "The caller's envelope.", content_type = "application/octet-stream", body = Vec<u8>),
+		(status = 400, description = "bad_path, bad_query, missing_purpose or bad_purpose.", body = ErrorBody),
+		(status = 403, description = "access_denied: the chain's consent check refused (logged on chain).", body = ErrorBody),
+		(status = 404, description = "unknown_record, record_erased, or (to a permitted caller) unknown_object or no_envelope.", body = ErrorBody),
+		(status = 500, description = "storage_error: the store failed.", body = ErrorBody),
+		(status = 503, description = "chain_unavailable (the chain could not be asked, or the access could not be logged: nothing is released) or storage_unavailable.", body = ErrorBody),
+	))]
 async fn get_envelope(
 	State(vault): Shared,
 	path: Result<Path<String>, PathRejection>,
