@@ -153,17 +153,28 @@ impl_opaque_keys! {
 	}
 }
 
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
-	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
-	authoring_version: 1,
-	spec_version: 1,
-	impl_version: 0,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// The runtime's version, its spec version given as a literal (as `runtime_version` requires).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("medchain"),
+			impl_name: alloc::borrow::Cow::Borrowed("medchain"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 0,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "upgrade-rehearsal"))]
+runtime_version!(1);
+// The same runtime one spec version on, for `scripts/upgrade.sh` to enact on a running chain.
+#[cfg(feature = "upgrade-rehearsal")]
+runtime_version!(2);
 
 /// We assume that ~5% of the block weight is consumed by `on_initialize` handlers. This is
 /// used to limit the maximal weight of a single extrinsic.
