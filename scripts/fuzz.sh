@@ -13,8 +13,8 @@
 #   scripts/fuzz.sh afl [--minutes N] [--out DIR]
 #       coverage-guided (AFL++ through cargo-afl from crates.io, installed and built on first
 #       use into ~/.cache/medchain/afl), seeded with fuzz/corpus, for N minutes (default 60);
-#       then replays its queue and crashes with `medchain-fuzz run`. Its own instrumented build
-#       (about 40 minutes the first time).
+#       then replays its crashes with `medchain-fuzz run`. Its own instrumented build: 31 minutes
+#       of CPU the first time (87 min here at low priority beside the main build), AFL++ 1 min.
 #   scripts/fuzz.sh run FILE...
 #       runs inputs and prints each call's result.
 #
