@@ -243,8 +243,7 @@ impl Node {
 
 	/// Kills the node at once (SIGKILL): what a crash, the OOM killer or a lost machine does.
 	pub fn kill(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		kill_process(&mut self.child);
 	}
 
 	/// Stops the node: SIGTERM, then SIGKILL if it has not exited within 30 s.
@@ -266,6 +265,11 @@ pub fn stop_process(child: &mut Child, grace: Duration) {
 		}
 		std::thread::sleep(Duration::from_millis(100));
 	}
+	kill_process(child);
+}
+
+/// Kills `child` with SIGKILL and reaps it.
+pub fn kill_process(child: &mut Child) {
 	let _ = child.kill();
 	let _ = child.wait();
 }

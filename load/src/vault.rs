@@ -92,8 +92,7 @@ impl Vault {
 
 	/// Kills the vault with SIGKILL and reaps it.
 	pub fn kill(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		crate::node::kill_process(&mut self.child);
 	}
 
 	/// Stops the vault (SIGTERM, then SIGKILL after 10 s).

@@ -66,26 +66,19 @@ async function decodedState(api, at) {
         : Object.fromEntries((await query.entries()).map(([key, value]) => [key.toHex(), value.toJSON()]));
     }
   }
+  // Each entity by its storage map's keys, then through its runtime API.
+  const reads = [
+    ['participant', view.query.participants.participants, view.call.participantsApi.participant],
+    ['record', view.query.medicalRecords.records, view.call.medicalRecordsApi.record],
+    ['consent', view.query.consent.consents, view.call.consentApi.consent],
+    ['product', view.query.supplyChain.products, view.call.supplyChainApi.product],
+    ['lot', view.query.supplyChain.lots, view.call.supplyChainApi.lot],
+  ];
   const apis = {};
-  for (const key of await view.query.participants.participants.keys()) {
-    const [who] = key.args;
-    apis[`participant ${who}`] = (await view.call.participantsApi.participant(who)).toJSON();
-  }
-  for (const key of await view.query.medicalRecords.records.keys()) {
-    const [id] = key.args;
-    apis[`record ${id}`] = (await view.call.medicalRecordsApi.record(id)).toJSON();
-  }
-  for (const key of await view.query.consent.consents.keys()) {
-    const [id] = key.args;
-    apis[`consent ${id}`] = (await view.call.consentApi.consent(id)).toJSON();
-  }
-  for (const key of await view.query.supplyChain.products.keys()) {
-    const [gtin] = key.args;
-    apis[`product ${gtin}`] = (await view.call.supplyChainApi.product(gtin)).toJSON();
-  }
-  for (const key of await view.query.supplyChain.lots.keys()) {
-    const [gtin, lot] = key.args;
-    apis[`lot ${gtin} ${lot}`] = (await view.call.supplyChainApi.lot(gtin, lot)).toJSON();
+  for (const [what, map, read] of reads) {
+    for (const key of await map.keys()) {
+      apis[`${what} ${key.args.join(' ')}`] = (await read(...key.args)).toJSON();
+    }
   }
   return { decoded, apis };
 }
