@@ -15,6 +15,10 @@
 
 MEDCHAIN_FEATURES="runtime-benchmarks,medchain-crypto/cli"
 
+# The crates.io version of the `polkadot` binary crate of the same SDK release (stable2609: its
+# polkadot-cli is the 42.0.0 in Cargo.lock; scripts/relay.sh checks that the two agree).
+MEDCHAIN_RELAY_VERSION="41.0.0"
+
 # cargo <subcommand> over the shared set; extra arguments go to cargo.
 medchain_cargo() {
 	local subcommand="$1"
@@ -66,4 +70,24 @@ medchain_check_fresh() {
 medchain_binary() {
 	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
 		"${MEDCHAIN_HOME:-$HOME/.cache/medchain}/binaries.json" "$1"
+}
+
+# Builds the next runtime, the same runtime one spec version on (the runtime's
+# `upgrade-rehearsal` feature), for the upgrade tests (scripts/upgrade.sh, scripts/network.sh),
+# and prints its compressed WASM's path ($MEDCHAIN_HOME/upgrade/). Its WASM alone is built, with
+# `cargo check`, in its own target directory ($MEDCHAIN_HOME/rehearsal-target), so that the WASM
+# of the shared one, which the nodes embed, is never replaced: about 30 minutes cold on 2 cores,
+# seconds when nothing changed. Progress goes to stderr.
+medchain_rehearsal_wasm() {
+	local home="${MEDCHAIN_HOME:-$HOME/.cache/medchain}" started wasm
+	local rehearsal_target="$home/rehearsal-target"
+	started=$(date +%s)
+	echo "[upgrade] building the runtime WASM one spec version on (upgrade-rehearsal)" >&2
+	CARGO_TARGET_DIR="$rehearsal_target" \
+		cargo check --release --locked -p medchain-runtime --features upgrade-rehearsal >&2
+	echo "[upgrade] next runtime built in $(($(date +%s) - started)) s" >&2
+	wasm="$home/upgrade/medchain_runtime_next.compact.compressed.wasm"
+	mkdir -p "$(dirname "$wasm")"
+	cp "$rehearsal_target/release/wbuild/medchain-runtime/medchain_runtime.compact.compressed.wasm" "$wasm"
+	echo "$wasm"
 }

@@ -9,27 +9,23 @@
 #   scripts/upgrade.sh
 #
 # Builds the shared build first (scripts/build.sh), then the next runtime's WASM alone, in its
-# own target directory ($MEDCHAIN_HOME/rehearsal-target, as scripts/bench.sh does for its
-# runtime) so that the nodes' WASM in the shared one is never replaced. See docs/reliability.md.
+# own target directory (medchain_rehearsal_wasm in scripts/lib.sh) so that the nodes' WASM in
+# the shared one is never replaced. CI runs the same suite with the node's own code enacted
+# again (scripts/e2e/upgrade.mjs). See docs/reliability.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
+
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 "$ROOT/scripts/build.sh"
 # shellcheck source=/dev/null
 source "$MEDCHAIN_HOME/env"
 cd "$ROOT"
 
-echo "[upgrade] building the runtime WASM one spec version on (upgrade-rehearsal)"
-rehearsal_target="$MEDCHAIN_HOME/rehearsal-target"
-started=$(date +%s)
-CARGO_TARGET_DIR="$rehearsal_target" \
-	cargo check --release --locked -p medchain-runtime --features upgrade-rehearsal
-echo "[upgrade] next runtime built in $(($(date +%s) - started)) s"
-wasm="$MEDCHAIN_HOME/upgrade/medchain_runtime_next.compact.compressed.wasm"
-mkdir -p "$(dirname "$wasm")"
-cp "$rehearsal_target/release/wbuild/medchain-runtime/medchain_runtime.compact.compressed.wasm" "$wasm"
+wasm="$(medchain_rehearsal_wasm)"
 
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
 MEDCHAIN_UPGRADE_WASM="$wasm" node scripts/e2e/run.mjs --built "$MEDCHAIN_HOME/binaries.json" \

@@ -154,3 +154,8 @@ export async function submit(api, tx, signer, what) {
 export function findEvent(events, section, method) {
   return events.find(({ event }) => event.section === section && event.method === method)?.event;
 }
+
+// The one @polkadot/api of the repository's tests, for the network checks (zombienet/checks).
+export { ApiPromise, WsProvider };
+export { Keyring } from '@polkadot/keyring';
+export { blake2AsHex, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';

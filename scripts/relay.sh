@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The relay chain for a local parachain network: the `polkadot` binary and its two PVF workers
+# (`polkadot-prepare-worker`, `polkadot-execute-worker`), built from crates.io at the version of
+# medchain's Polkadot SDK release (MEDCHAIN_RELAY_VERSION in scripts/lib.sh), with the crate's
+# own Cargo.lock (`cargo install --locked`). Nothing prebuilt is downloaded.
+#
+#   scripts/relay.sh            builds what is missing, prints the binaries' directory
+#   scripts/relay.sh --print    prints the directory only, fails if the binaries are not built
+#
+# Installs into $MEDCHAIN_HOME/relay/bin and builds in $MEDCHAIN_HOME/relay-target, apart from
+# the shared target directory: the crate's lock file resolves other versions of most
+# dependencies, so sharing would only evict medchain's artifacts. A second run finds the
+# binaries installed and returns in seconds. Measured times: docs/network.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MEDCHAIN_HOME="${MEDCHAIN_HOME:-$HOME/.cache/medchain}"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+
+relay_root="$MEDCHAIN_HOME/relay"
+bin="$relay_root/bin"
+workers=(polkadot polkadot-prepare-worker polkadot-execute-worker)
+
+installed() {
+	local name
+	for name in "${workers[@]}"; do
+		[ -x "$bin/$name" ] || return 1
+	done
+	# cargo install's own record of what it installed (the binary reports the node version, not
+	# the crate's).
+	grep -q "^\"polkadot $MEDCHAIN_RELAY_VERSION " "$relay_root/.crates.toml" 2>/dev/null
+}
+
+if [ "${1:-}" = "--print" ]; then
+	installed || { echo "[relay] polkadot $MEDCHAIN_RELAY_VERSION is not built: run scripts/relay.sh" >&2; exit 1; }
+	echo "$bin"
+	exit 0
+fi
+
+if ! installed; then
+	"$ROOT/scripts/setup.sh" >&2
+	# shellcheck source=/dev/null
+	source "$MEDCHAIN_HOME/env"
+	echo "[relay] building polkadot $MEDCHAIN_RELAY_VERSION from crates.io into $relay_root (about 90 minutes cold on 2 cores)" >&2
+	started=$(date +%s)
+	# Run from the repository so that .cargo/config.toml's linker and build variables apply; the
+	# profile settings of the workspace's Cargo.toml are repeated as --config, since an installed
+	# crate builds with its own manifest's profiles.
+	(cd "$ROOT" && CARGO_TARGET_DIR="$MEDCHAIN_HOME/relay-target" cargo install polkadot \
+		--version "$MEDCHAIN_RELAY_VERSION" --locked --force --root "$relay_root" \
+		--config 'profile.release.debug=0' \
+		--config 'profile.release.package.librocksdb-sys.opt-level=2') >&2
+	echo "[relay] built in $(($(date +%s) - started)) s" >&2
+	installed || { echo "[relay] cargo install did not install polkadot $MEDCHAIN_RELAY_VERSION and its workers into $bin" >&2; exit 1; }
+fi
+
+# The relay chain must be the SDK release that medchain's collators embed (their in-process relay
+# chain node is polkadot-cli too): compare the installed crate's lock file with the workspace's.
+source_lock="$(find "${CARGO_HOME:-$HOME/.cargo}/registry/src" -maxdepth 2 -path "*/polkadot-$MEDCHAIN_RELAY_VERSION/Cargo.lock" 2>/dev/null | head -n 1)"
+if [ -n "$source_lock" ]; then
+	lock_version() { grep -A1 "^name = \"polkadot-cli\"$" "$1" | sed -n 's/^version = "\(.*\)"$/\1/p'; }
+	ours="$(lock_version "$ROOT/Cargo.lock")"
+	theirs="$(lock_version "$source_lock")"
+	if [ "$ours" != "$theirs" ]; then
+		echo "[relay] polkadot $MEDCHAIN_RELAY_VERSION uses polkadot-cli $theirs, medchain's Cargo.lock $ours: set MEDCHAIN_RELAY_VERSION in scripts/lib.sh to the release's polkadot" >&2
+		exit 1
+	fi
+fi
+echo "$bin"
