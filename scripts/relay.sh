@@ -5,7 +5,6 @@
 # own Cargo.lock (`cargo install --locked`). Nothing prebuilt is downloaded.
 #
 #   scripts/relay.sh            builds what is missing, prints the binaries' directory
-#   scripts/relay.sh --print    prints the directory only, fails if the binaries are not built
 #
 # Installs into $MEDCHAIN_HOME/relay/bin and builds in $MEDCHAIN_HOME/relay-target, apart from
 # the shared target directory: the crate's lock file resolves other versions of most
@@ -31,12 +30,6 @@ installed() {
 	# the crate's).
 	grep -q "^\"polkadot $MEDCHAIN_RELAY_VERSION " "$relay_root/.crates.toml" 2>/dev/null
 }
-
-if [ "${1:-}" = "--print" ]; then
-	installed || { echo "[relay] polkadot $MEDCHAIN_RELAY_VERSION is not built: run scripts/relay.sh" >&2; exit 1; }
-	echo "$bin"
-	exit 0
-fi
 
 if ! installed; then
 	"$ROOT/scripts/setup.sh" >&2

@@ -108,7 +108,7 @@ export async function connect(node, warnings) {
   return withTimeout(ApiPromise.create({ provider, throwOnConnect: true }), 60_000, 'API ready');
 }
 
-export async function waitForFinalized(api, minimum) {
+export async function waitForFinalized(api, minimum, timeoutMs = 90_000) {
   return withTimeout(
     new Promise((resolve) => {
       let unsubscribe;
@@ -122,7 +122,7 @@ export async function waitForFinalized(api, minimum) {
         })
         .then((u) => (unsubscribe = u));
     }),
-    90_000,
+    timeoutMs,
     `finalized block #${minimum}`,
   );
 }

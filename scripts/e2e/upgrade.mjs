@@ -24,6 +24,11 @@ import { UNIT, findEvent, log, submit, withTimeout } from './lib.mjs';
 
 const PALLETS = ['participants', 'medicalRecords', 'consent', 'supplyChain', 'encryptedStats'];
 const PAGE = 1000;
+// The well-known key of the chain's runtime code.
+const CODE_KEY = '0x3a636f6465';
+
+/// The storage key of plain storage item `item` of `pallet`.
+const storageKey = (pallet, item) => xxhashAsHex(pallet, 128) + xxhashAsHex(item, 128).slice(2);
 // How long the enactment may take on a dev node: the new code is stored in one block, applied a
 // block later. On a relay chain it waits for the relay's upgrade delay (the caller's timeout).
 const ENACTMENT_TIMEOUT_MS = 120_000;
@@ -95,7 +100,7 @@ async function decodedState(api, at) {
 /// `on_runtime_upgrade` included). Read raw by block number, so that the runtime change cannot
 /// confuse a client's decoding.
 function finalizedEnactment(api, rpc, after, timeoutMs) {
-  const pendingCode = xxhashAsHex('ParachainSystem', 128) + xxhashAsHex('PendingValidationCode', 128).slice(2);
+  const pendingCode = storageKey('ParachainSystem', 'PendingValidationCode');
   return withTimeout(
     new Promise((resolve, reject) => {
       let unsubscribe;
@@ -132,7 +137,7 @@ function finalizedEnactment(api, rpc, after, timeoutMs) {
 
 /// The events of block `at`, decoded with the types of `api` (the same for both runtimes).
 async function eventNames(api, rpc, at) {
-  const raw = await rpc('state_getStorage', [xxhashAsHex('System', 128) + xxhashAsHex('Events', 128).slice(2), at]);
+  const raw = await rpc('state_getStorage', [storageKey('System', 'Events'), at]);
   return api.registry.createType('Vec<FrameSystemEventRecord>', raw).map(({ event }) => `${event.section}.${event.method}`);
 }
 
@@ -160,7 +165,7 @@ export async function run(api, { keyring, nodeUrl, enactmentTimeoutMs = ENACTMEN
   };
   const alice = keyring.addFromUri('//Alice');
   // The node's own code (`:code`) when no next runtime is given.
-  const code = wasmPath ? readFileSync(wasmPath) : Buffer.from((await rpc('state_getStorage', ['0x3a636f6465'])).slice(2), 'hex');
+  const code = wasmPath ? readFileSync(wasmPath) : Buffer.from((await rpc('state_getStorage', [CODE_KEY])).slice(2), 'hex');
   const source = wasmPath ?? 'the running code';
 
   const oldVersion = api.runtimeVersion.specVersion.toNumber();
@@ -174,8 +179,8 @@ export async function run(api, { keyring, nodeUrl, enactmentTimeoutMs = ENACTMEN
       ),
     );
 
-  // The governance steps. The state to compare is the last finalized block of the old runtime,
-  // read once the new one is in force (no transaction of ours in between).
+  // The governance steps. The state before is read at the block that stored the new code, the
+  // state after at the first block the new code executed (no transaction of ours in between).
   const codeHash = blake2AsHex(code, 256);
   const authorize = wasmPath ? api.tx.system.authorizeUpgrade(codeHash) : api.tx.system.authorizeUpgradeWithoutChecks(codeHash);
   const authorized = await submit(api, api.tx.sudo.sudo(authorize), alice, 'authorize upgrade');
@@ -204,7 +209,7 @@ export async function run(api, { keyring, nodeUrl, enactmentTimeoutMs = ENACTMEN
   }
   const enactedVersion = (await api.rpc.state.getRuntimeVersion(firstNew)).specVersion.toNumber();
   assert.equal(enactedVersion, newVersion, 'the spec version of the enacted code');
-  assert.equal(await rpc('state_getStorage', ['0x3a636f6465', firstNew]), u8aToHex(code), 'the code in force is the authorized one');
+  assert.equal(await rpc('state_getStorage', [CODE_KEY, firstNew]), u8aToHex(code), 'the code in force is the authorized one');
   log(`code applied in finalized block ${appliedIn}; spec version ${enactedVersion} executed finalized block ${firstNew}`);
 
   // The first finalized block of the new runtime, read through it by a client that connects now

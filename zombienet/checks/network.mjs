@@ -18,6 +18,7 @@ import {
   findEvent,
   mnemonicGenerate,
   submit,
+  waitForFinalized,
   withTimeout,
 } from '../../scripts/e2e/lib.mjs';
 import { run as upgradeRun } from '../../scripts/e2e/upgrade.mjs';
@@ -174,7 +175,7 @@ const checks = {
       // Finalized through the relay chain: the para head that the relay's finalized state
       // includes is on the full node's chain, which finalizes it.
       const included = await relayIncludedHead(relay, para);
-      const paraFinalized = await withTimeout(waitFinalized(para, included.number), 120_000, `the full node finalizing #${included.number}`);
+      const paraFinalized = await waitForFinalized(para, included.number, 120_000);
       assert.equal((await para.rpc.chain.getBlockHash(included.number)).toHex(), included.hash, `the para head included at relay block ${included.relayBlock} is not on the full node's chain`);
       log(`relay chain includes para head #${included.number} (${included.hash}); full node finalized #${paraFinalized}`);
     });
@@ -204,7 +205,7 @@ const checks = {
       assert.equal(expected.contentHash, contentHash);
       for (const name of COLLATORS) {
         const collator = apis[name];
-        await withTimeout(waitFinalized(collator, number), 120_000, `${name} finalizing #${number}`);
+        await waitForFinalized(collator, number, 120_000);
         assert.equal((await collator.rpc.chain.getBlockHash(number)).toHex(), blockHash, `${name}: block hash at #${number}`);
         assert.equal((await collator.rpc.chain.getHeader(blockHash)).stateRoot.toHex(), header.stateRoot.toHex(), `${name}: state root of #${number}`);
         assert.deepEqual((await (await collator.at(blockHash)).call.medicalRecordsApi.record(id)).toJSON(), expected, `${name}: record ${id}`);
@@ -283,22 +284,17 @@ const checks = {
   async 'catch-up'(_node, networkInfo) {
     const { at: killedAt, finalized } = recall('fullNodeDown');
     const record = recall('record');
-    await withApis(networkInfo, ['alice'], async ({ alice }) => {
-      const node = await connect(networkInfo, 'full-node');
-      try {
-        const target = (await alice.rpc.chain.getHeader(await alice.rpc.chain.getFinalizedHead())).number.toNumber();
-        const restartedAt = killedAt + downSeconds('MEDCHAIN_FULL_NODE_DOWN_SECONDS') * 1000;
-        const synced = await withTimeout(waitFinalized(node, target), 600_000, `the full node finalizing #${target}`);
-        figure('full-node catch-up (s, restart after SIGKILL to the collators\' finalized head)', seconds(Date.now() - restartedAt));
-        log(`the full node finalized #${synced} (alice had #${target})`);
-        assert.equal((await node.rpc.chain.getBlockHash(finalized.number)).toHex(), finalized.hash, `finalized block #${finalized.number} changed across the kill`);
-        assert.equal((await node.rpc.chain.getBlockHash(record.number)).toHex(), record.blockHash, 'the record\'s block changed across the kill');
-        const block = await node.rpc.chain.getBlock(record.blockHash);
-        assert.ok(block.block.extrinsics.some((xt) => xt.hash.toHex() === record.txHash), 'the record\'s transaction is not in its block after the restart');
-        assert.deepEqual((await node.call.medicalRecordsApi.record(record.id)).toJSON(), record.value, 'the record after the restart');
-      } finally {
-        await node.disconnect().catch(() => {});
-      }
+    await withApis(networkInfo, ['alice', 'full-node'], async ({ alice, 'full-node': node }) => {
+      const target = (await alice.rpc.chain.getHeader(await alice.rpc.chain.getFinalizedHead())).number.toNumber();
+      const restartedAt = killedAt + downSeconds('MEDCHAIN_FULL_NODE_DOWN_SECONDS') * 1000;
+      const synced = await waitForFinalized(node, target, 600_000);
+      figure('full-node catch-up (s, restart after SIGKILL to the collators\' finalized head)', seconds(Date.now() - restartedAt));
+      log(`the full node finalized #${synced} (alice had #${target})`);
+      assert.equal((await node.rpc.chain.getBlockHash(finalized.number)).toHex(), finalized.hash, `finalized block #${finalized.number} changed across the kill`);
+      assert.equal((await node.rpc.chain.getBlockHash(record.number)).toHex(), record.blockHash, 'the record\'s block changed across the kill');
+      const block = await node.rpc.chain.getBlock(record.blockHash);
+      assert.ok(block.block.extrinsics.some((xt) => xt.hash.toHex() === record.txHash), 'the record\'s transaction is not in its block after the restart');
+      assert.deepEqual((await node.call.medicalRecordsApi.record(record.id)).toJSON(), record.value, 'the record after the restart');
     });
   },
 
@@ -321,14 +317,6 @@ const checks = {
     });
   },
 };
-
-async function waitFinalized(api, minimum) {
-  for (;;) {
-    const number = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-    if (number >= minimum) return number;
-    await sleep(1_000);
-  }
-}
 
 export async function check(name, node, networkInfo, args) {
   assert.ok(checks[name], `no check ${name}; there are ${Object.keys(checks).join(', ')}`);
