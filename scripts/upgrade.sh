@@ -11,7 +11,7 @@
 # Builds the shared build first (scripts/build.sh), then the next runtime's WASM alone, in its
 # own target directory (medchain_rehearsal_wasm in scripts/lib.sh) so that the nodes' WASM in
 # the shared one is never replaced. Without MEDCHAIN_UPGRADE_WASM the suite enacts the node's
-# own code again (scripts/e2e/upgrade.mjs), a form meant for CI. See docs/reliability.md.
+# own code again (scripts/e2e/upgrade.mjs), the form CI runs in scripts/test.sh's e2e. See docs/reliability.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -5,7 +5,7 @@
 //   MEDCHAIN_UPGRADE_WASM=<wasm> node run.mjs --built <binaries.json> foundation records consent supply stats upgrade
 //     the runtime of <wasm>, the same runtime one spec version on (scripts/upgrade.sh builds it);
 //   node run.mjs --built <binaries.json> foundation records consent supply stats upgrade
-//     the node's own code again (a form for CI, not yet in run.mjs's groups), authorized with
+//     the node's own code again (the form CI runs, last in run.mjs's first group), authorized with
 //     `authorizeUpgradeWithoutChecks` since its spec version is not higher: the same enactment
 //     path (the parachain stores the validation code, applies it a block later, System emits
 //     CodeUpdated) without a second runtime build, which does not fit in a cold CI run.
@@ -210,7 +210,7 @@ export async function run(api, { keyring, nodeUrl, enactmentTimeoutMs = ENACTMEN
   const enactedVersion = (await api.rpc.state.getRuntimeVersion(firstNew)).specVersion.toNumber();
   assert.equal(enactedVersion, newVersion, 'the spec version of the enacted code');
   assert.equal(await rpc('state_getStorage', [CODE_KEY, firstNew]), u8aToHex(code), 'the code in force is the authorized one');
-  log(`code applied in finalized block ${appliedIn}; spec version ${enactedVersion} executed finalized block ${firstNew}`);
+  log(`code applied in finalized block ${appliedIn}, ${(enactmentMs / 1000).toFixed(1)} s after it was stored; spec version ${enactedVersion} executed finalized block ${firstNew}`);
 
   // The first finalized block of the new runtime, read through it by a client that connects now
   // and knows only the new metadata (the connected one, which saw the upgrade, sends below).
