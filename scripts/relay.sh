@@ -37,6 +37,13 @@ if ! installed; then
 	source "$MEDCHAIN_HOME/env"
 	echo "[relay] building polkadot $MEDCHAIN_RELAY_VERSION from crates.io into $relay_root (about 90 minutes cold on 2 cores)" >&2
 	started=$(date +%s)
+	# The relay runtimes' WASM builds take their Cargo.lock from the workspace that
+	# WASM_BUILD_WORKSPACE_HINT names; setup.sh's env points it at medchain's, which has no
+	# rococo-runtime ("Failed to find entry for package rococo-runtime"). Point it at the
+	# polkadot crate's own source, which cargo install unpacks there before building.
+	registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+	crate_source="$(find "$registry" -maxdepth 2 -type d -name "polkadot-$MEDCHAIN_RELAY_VERSION" 2>/dev/null | head -n 1)"
+	export WASM_BUILD_WORKSPACE_HINT="${crate_source:-$registry/index.crates.io-1949cf8c6b5b557f/polkadot-$MEDCHAIN_RELAY_VERSION}"
 	# Run from the repository so that .cargo/config.toml's linker and build variables apply; the
 	# profile settings of the workspace's Cargo.toml are repeated as --config, since an installed
 	# crate builds with its own manifest's profiles.
