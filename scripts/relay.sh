@@ -20,6 +20,14 @@ source "$ROOT/scripts/lib.sh"
 relay_root="$MEDCHAIN_HOME/relay"
 bin="$relay_root/bin"
 workers=(polkadot polkadot-prepare-worker polkadot-execute-worker)
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+# Where cargo unpacks the polkadot crate: found once it has been, else crates.io's folder (its
+# name is cargo's fixed hash of the crates.io index).
+crate_source() {
+	local found
+	found="$(find "$registry" -maxdepth 2 -type d -name "polkadot-$MEDCHAIN_RELAY_VERSION" 2>/dev/null | head -n 1)"
+	echo "${found:-$registry/index.crates.io-1949cf8c6b5b557f/polkadot-$MEDCHAIN_RELAY_VERSION}"
+}
 
 installed() {
 	local name
@@ -41,9 +49,8 @@ if ! installed; then
 	# WASM_BUILD_WORKSPACE_HINT names; setup.sh's env points it at medchain's, which has no
 	# rococo-runtime ("Failed to find entry for package rococo-runtime"). Point it at the
 	# polkadot crate's own source, which cargo install unpacks there before building.
-	registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
-	crate_source="$(find "$registry" -maxdepth 2 -type d -name "polkadot-$MEDCHAIN_RELAY_VERSION" 2>/dev/null | head -n 1)"
-	export WASM_BUILD_WORKSPACE_HINT="${crate_source:-$registry/index.crates.io-1949cf8c6b5b557f/polkadot-$MEDCHAIN_RELAY_VERSION}"
+	WASM_BUILD_WORKSPACE_HINT="$(crate_source)"
+	export WASM_BUILD_WORKSPACE_HINT
 	# Run from the repository so that .cargo/config.toml's linker and build variables apply; the
 	# profile settings of the workspace's Cargo.toml are repeated as --config, since an installed
 	# crate builds with its own manifest's profiles.
@@ -57,8 +64,8 @@ fi
 
 # The relay chain must be the SDK release that medchain's collators embed (their in-process relay
 # chain node is polkadot-cli too): compare the installed crate's lock file with the workspace's.
-source_lock="$(find "${CARGO_HOME:-$HOME/.cargo}/registry/src" -maxdepth 2 -path "*/polkadot-$MEDCHAIN_RELAY_VERSION/Cargo.lock" 2>/dev/null | head -n 1)"
-if [ -n "$source_lock" ]; then
+source_lock="$(crate_source)/Cargo.lock"
+if [ -f "$source_lock" ]; then
 	lock_version() { grep -A1 "^name = \"polkadot-cli\"$" "$1" | sed -n 's/^version = "\(.*\)"$/\1/p'; }
 	ours="$(lock_version "$ROOT/Cargo.lock")"
 	theirs="$(lock_version "$source_lock")"

@@ -7,7 +7,7 @@
 //   node run.mjs --built <binaries.json> foundation records consent supply stats upgrade
 //     the node's own code again (the form CI runs, last in run.mjs's first group), authorized with
 //     `authorizeUpgradeWithoutChecks` since its spec version is not higher: the same enactment
-//     path (the parachain stores the validation code, applies it a block later, System emits
+//     path (the parachain stores the validation code, applies it blocks later, System emits
 //     CodeUpdated) without a second runtime build, which does not fit in a cold CI run.
 //
 // Before and after: every storage entry of medchain's pallets, byte for byte, and decoded through
