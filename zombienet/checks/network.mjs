@@ -66,9 +66,14 @@ async function connect(networkInfo, name, timeoutMs = 120_000) {
   assert.ok(node, `no node ${name} in the network`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // No automatic reconnection: a node that zombienet restarts is connected to again here, and
+    // a provider left retrying in the background would keep the check's process alive.
+    const provider = new WsProvider(node.wsUri, false);
     try {
-      return await withTimeout(ApiPromise.create({ provider: new WsProvider(node.wsUri, false), throwOnConnect: true }), 30_000, `API of ${name}`);
+      await withTimeout(provider.connect(), 10_000, `connection to ${name}`);
+      return await withTimeout(ApiPromise.create({ provider, throwOnConnect: true }), 30_000, `API of ${name}`);
     } catch (error) {
+      await provider.disconnect().catch(() => {});
       if (Date.now() > deadline) throw new Error(`${name} (${node.wsUri}) did not answer: ${error.message}`);
       await sleep(2_000);
     }
