@@ -36,6 +36,8 @@ relay_bin="$("$ROOT/scripts/relay.sh")"
 export POLKADOT="$relay_bin/polkadot"
 MEDCHAIN_NODE="$(medchain_binary medchain-node)"
 export MEDCHAIN_NODE
+MEDCHAIN_CRYPTO="$(medchain_binary medchain-crypto)"
+export MEDCHAIN_CRYPTO
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error)
 (cd zombienet && npm ci --no-audit --no-fund --loglevel=error)
 
@@ -49,7 +51,31 @@ rm -rf "$MEDCHAIN_NETWORK_OUT"
 mkdir -p "$MEDCHAIN_NETWORK_OUT"
 # How long the test keeps a collator and the full node down before restarting them.
 export MEDCHAIN_COLLATOR_DOWN_SECONDS=36
-export MEDCHAIN_FULL_NODE_DOWN_SECONDS=10
+export MEDCHAIN_FULL_NODE_DOWN_SECONDS=60
+
+# medchain's chain spec, made as docs/network.md tells an operator: the `local` preset's plain
+# spec (para id 2000, collators Alice and Bob, relay chain rococo-local), then its raw form.
+spec_dir="$MEDCHAIN_HOME/network/spec"
+mkdir -p "$spec_dir"
+"$MEDCHAIN_NODE" build-spec --chain local --disable-default-bootnode >"$spec_dir/medchain-local.json" 2>/dev/null
+"$MEDCHAIN_NODE" build-spec --chain "$spec_dir/medchain-local.json" --raw --disable-default-bootnode \
+	>"$spec_dir/medchain-local-raw.json" 2>/dev/null
+export MEDCHAIN_PARA_SPEC="$spec_dir/medchain-local-raw.json"
+# The operator's next steps: what registering the para on a relay chain asks for (the onboarding
+# check compares it with what the relay chain registered), and a collator's Aura key.
+"$MEDCHAIN_NODE" export-genesis-head --chain "$MEDCHAIN_PARA_SPEC" --base-path "$spec_dir/export" \
+	"$spec_dir/genesis-head.hex" 2>/dev/null
+"$MEDCHAIN_NODE" export-genesis-wasm --chain "$MEDCHAIN_PARA_SPEC" "$spec_dir/genesis-wasm.hex" 2>/dev/null
+export MEDCHAIN_PARA_GENESIS="$spec_dir"
+rm -rf "$spec_dir/collator"
+"$MEDCHAIN_NODE" key insert --chain "$MEDCHAIN_PARA_SPEC" --base-path "$spec_dir/collator" \
+	--scheme sr25519 --key-type aura --suri //Alice
+alice_aura="$("$MEDCHAIN_NODE" key inspect //Alice | sed -n 's/^ *Public key (hex): *0x//p')"
+# A keystore file is named by the key type's four bytes ("aura") and the public key, in hex.
+[ -f "$spec_dir/collator/chains/medchain-local/keystore/61757261$alice_aura" ] || {
+	echo "[network] key insert did not put //Alice's Aura key in $spec_dir/collator" >&2
+	exit 1
+}
 
 zombienet=(node "$ROOT/zombienet/node_modules/@zombienet/cli/dist/cli.js" --provider native --dir "$run_dir" --force)
 stop() {

@@ -159,3 +159,4 @@ export function findEvent(events, section, method) {
 export { ApiPromise, WsProvider };
 export { Keyring } from '@polkadot/keyring';
 export { blake2AsHex, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+export { hexToU8a } from '@polkadot/util';

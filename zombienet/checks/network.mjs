@@ -16,6 +16,7 @@ import {
   blake2AsHex,
   cryptoWaitReady,
   findEvent,
+  hexToU8a,
   mnemonicGenerate,
   submit,
   waitForFinalized,
@@ -25,6 +26,8 @@ import { run as upgradeRun } from '../../scripts/e2e/upgrade.mjs';
 
 const PARA_ID = 2000;
 const COLLATORS = ['alice', 'bob'];
+// The end-to-end suites that fill every pallet before the upgrade, in scripts/e2e/run.mjs's order.
+const PALLET_SUITES = ['records', 'consent', 'supply', 'stats'];
 // Para blocks over which block time and finality lag are measured.
 const MEASURED_BLOCKS = 12;
 // How long alice and the full node stay down (the DSL's `restart after N seconds`): scripts/network.sh
@@ -125,6 +128,16 @@ const checks = {
     await withApis(networkInfo, ['relay-alice', 'full-node'], async ({ 'relay-alice': relay, 'full-node': para }) => {
       const lifecycle = await relay.query.paras.paraLifecycles(PARA_ID);
       assert.equal(lifecycle.unwrap().toString(), 'Parachain', 'para 2000 lifecycle on the relay chain');
+      // What the operator's export-genesis-head and export-genesis-wasm wrote (scripts/network.sh)
+      // is what the relay chain's genesis registered.
+      const exported = process.env.MEDCHAIN_PARA_GENESIS;
+      assert.ok(exported, 'MEDCHAIN_PARA_GENESIS must name the exported genesis head and code (scripts/network.sh sets it)');
+      const relayGenesis = await relay.at(await relay.rpc.chain.getBlockHash(0));
+      const registeredHead = (await relayGenesis.query.paras.heads(PARA_ID)).unwrap().toHex();
+      assert.equal(registeredHead, readFileSync(join(exported, 'genesis-head.hex'), 'utf8').trim(), 'the relay chain registered another genesis head');
+      const registeredCode = (await relayGenesis.query.paras.currentCodeHash(PARA_ID)).unwrap().toHex();
+      assert.equal(registeredCode, blake2AsHex(hexToU8a(readFileSync(join(exported, 'genesis-wasm.hex'), 'utf8').trim())), 'the relay chain registered other code');
+      log(`the relay chain registered the exported genesis head and code (${registeredCode})`);
       const relayFirst = await (await relay.at(await relay.rpc.chain.getBlockHash(1))).query.timestamp.now();
       const paraFirst = await (await para.at(await para.rpc.chain.getBlockHash(1))).query.timestamp.now();
       figure('time to first para block (s, after the relay chain first block)', seconds(paraFirst.toNumber() - relayFirst.toNumber()));
@@ -300,6 +313,27 @@ const checks = {
       const block = await node.rpc.chain.getBlock(record.blockHash);
       assert.ok(block.block.extrinsics.some((xt) => xt.hash.toHex() === record.txHash), 'the record\'s transaction is not in its block after the restart');
       assert.deepEqual((await node.call.medicalRecordsApi.record(record.id)).toJSON(), record.value, 'the record after the restart');
+    });
+  },
+
+  /// medchain's own end-to-end suites (scripts/e2e), one after the other through the full node:
+  /// every pallet's calls, events and runtime APIs work on a parachain whose blocks the relay
+  /// chain finalizes, and every pallet holds data for the upgrade to keep.
+  async pallets(_node, networkInfo) {
+    const cryptoTool = process.env.MEDCHAIN_CRYPTO;
+    assert.ok(cryptoTool, 'MEDCHAIN_CRYPTO must name the medchain-crypto binary (scripts/network.sh sets it)');
+    await withApis(networkInfo, ['full-node'], async ({ 'full-node': api }) => {
+      await cryptoWaitReady();
+      const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+      const durations = {};
+      for (const name of PALLET_SUITES) {
+        const started = Date.now();
+        const suite = await import(`../../scripts/e2e/${name}.mjs`);
+        await suite.run(api, { keyring, cryptoTool, nodeUrl: networkInfo.nodesByName['full-node'].wsUri, warnings: [] });
+        durations[name] = seconds(Date.now() - started);
+        log(`suite ${name} passed through the full node in ${durations[name]} s`);
+      }
+      figure('end-to-end suites through the full node (s)', durations);
     });
   },
 
